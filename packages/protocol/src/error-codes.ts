@@ -1,0 +1,85 @@
+/**
+ * The registry of stable error codes. Clients and SDKs branch on `code`, never on message
+ * text. Every code maps to exactly one HTTP status. docs/errors.md lists exactly these codes
+ * (a test keeps the two in step).
+ */
+export const ERROR_CODES = {
+  BAD_JSON: { status: 400, description: 'The request body is not valid JSON.' },
+  VALIDATION_FAILED: {
+    status: 400,
+    description: 'A field is missing, has the wrong type, is out of range or is not known.',
+  },
+  INVALID_ID: { status: 400, description: 'A thread, message or user id breaks the id rules.' },
+  INVALID_CURSOR: { status: 400, description: 'A pagination cursor or query parameter is malformed.' },
+  INVALID_REPLY_TO: { status: 400, description: '`reply_to` names no message in the same thread.' },
+  MISSING_API_KEY: { status: 401, description: 'No key in `Authorization: Bearer` or `X-API-Key`.' },
+  INVALID_API_KEY: { status: 401, description: 'The key is not one of the configured keys.' },
+  MISSING_USER_ID: {
+    status: 401,
+    description: 'A user route was called without `X-User-ID` (and, for frontend keys, a signature).',
+  },
+  MISSING_SIGNATURE: { status: 401, description: 'A frontend key was used without `X-User-Signature`.' },
+  INVALID_SIGNATURE: { status: 401, description: 'The user signature does not match the user id.' },
+  SIGNATURE_EXPIRED: { status: 401, description: 'The expiring user signature is past its expiry.' },
+  KEY_NOT_ALLOWED: {
+    status: 403,
+    description: 'This kind of key may not call this route (e.g. a frontend key on an admin route).',
+  },
+  THREAD_ACCESS_DENIED: { status: 403, description: 'The caller neither owns nor participates in the thread.' },
+  READ_ONLY_PARTICIPANT: { status: 403, description: 'Viewers may read a thread but not write to it.' },
+  NOT_MESSAGE_AUTHOR: {
+    status: 403,
+    description: 'Only the author, the thread owner or a backend key may change this message.',
+  },
+  NOT_THREAD_OWNER: { status: 403, description: 'Only the thread owner or a backend key may do this.' },
+  ROUTE_NOT_FOUND: { status: 404, description: 'No route matches the method and path.' },
+  THREAD_NOT_FOUND: { status: 404, description: 'The thread does not exist (or was deleted).' },
+  MESSAGE_NOT_FOUND: { status: 404, description: 'The message does not exist in this thread.' },
+  METHOD_NOT_ALLOWED: { status: 405, description: 'The path exists but not with this method.' },
+  VERSION_CONFLICT: {
+    status: 409,
+    description: '`if_version` does not match the message\'s current version.',
+  },
+  THREAD_ID_TAKEN: {
+    status: 409,
+    description: 'A thread with this id exists and belongs to someone the caller cannot act for.',
+  },
+  THREAD_DELETED: {
+    status: 409,
+    description: 'The thread is soft-deleted; restore it before writing to it.',
+  },
+  MESSAGE_DELETED: {
+    status: 409,
+    description: 'The message is soft-deleted; restore it before editing or reacting to it.',
+  },
+  MESSAGE_NOT_DELETED: { status: 409, description: 'Restore was called on a message that is not deleted.' },
+  THREAD_NOT_DELETED: { status: 409, description: 'Restore was called on a thread that is not deleted.' },
+  PARTICIPANT_CONFLICT: {
+    status: 409,
+    description: 'The participant change would leave the thread without its owner.',
+  },
+  PAYLOAD_TOO_LARGE: { status: 413, description: 'The body (or its metadata) exceeds the configured limit.' },
+  RATE_LIMITED: { status: 429, description: 'Too many requests for this user or key; see `Retry-After`.' },
+  INTERNAL: { status: 500, description: 'An unexpected failure; the log has the cause under the request id.' },
+  SHUTTING_DOWN: { status: 503, description: 'The server is shutting down; retry against another node.' },
+  STORAGE_UNAVAILABLE: {
+    status: 503,
+    description: 'The store cannot take writes right now (read-only data directory); reads still work.',
+  },
+  STORAGE_FULL: { status: 507, description: 'The disk or the store map is full; reads still work.' },
+} as const satisfies Record<string, { status: number; description: string }>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+/** The body of every error response. */
+export interface ErrorBody {
+  error: string
+  code: ErrorCode
+  request_id: string
+  /** Present on VALIDATION_FAILED: each problem with the JSON path it concerns. */
+  details?: { path: string; message: string }[]
+}
+
+export function statusOf(code: ErrorCode): number {
+  return ERROR_CODES[code].status
+}

@@ -1,0 +1,6 @@
+export * from './error-codes.js'
+export * from './ids.js'
+export * from './entities.js'
+export * from './events.js'
+export * from './requests.js'
+export * from './responses.js'

@@ -1,0 +1,43 @@
+import { Type, type Static } from '@sinclair/typebox'
+import { ChatEvent } from './events.js'
+import { Message, MessageVersion, Pagination, Participant, Thread } from './entities.js'
+
+export const ThreadResponse = Type.Object({ thread: Thread })
+export type ThreadResponse = Static<typeof ThreadResponse>
+
+export const ThreadListResponse = Type.Object({ threads: Type.Array(Thread), pagination: Pagination })
+export type ThreadListResponse = Static<typeof ThreadListResponse>
+
+export const MessageResponse = Type.Object({ message: Message })
+export type MessageResponse = Static<typeof MessageResponse>
+
+export const MessageListResponse = Type.Object({
+  messages: Type.Array(Message),
+  pagination: Pagination,
+})
+export type MessageListResponse = Static<typeof MessageListResponse>
+
+export const VersionListResponse = Type.Object({ versions: Type.Array(MessageVersion) })
+export type VersionListResponse = Static<typeof VersionListResponse>
+
+export const ParticipantListResponse = Type.Object({ participants: Type.Array(Participant) })
+export type ParticipantListResponse = Static<typeof ParticipantListResponse>
+
+export const EventListResponse = Type.Object({
+  events: Type.Array(ChatEvent),
+  next_since: Type.Integer({ description: 'Pass as `since` to continue after these events.' }),
+  has_more: Type.Boolean(),
+})
+export type EventListResponse = Static<typeof EventListResponse>
+
+export const SignResponse = Type.Object({ userId: Type.String(), signature: Type.String() })
+export type SignResponse = Static<typeof SignResponse>
+
+export const ErrorResponse = Type.Object({
+  error: Type.String(),
+  code: Type.String(),
+  request_id: Type.String(),
+  details: Type.Optional(
+    Type.Array(Type.Object({ path: Type.String(), message: Type.String() })),
+  ),
+})

@@ -1,0 +1,91 @@
+import type { Message, Pagination } from '@progressdb/protocol'
+import { AppError } from '../app-error.js'
+import type { Direction } from '../store/chat-store.js'
+import type { MessageRecord } from '../store/records.js'
+import type { Actor } from './actor.js'
+import type { ChatContext } from './chat-context.js'
+import { assertOneCursor, pageLimit, type PageCursor } from './page-size.js'
+import { readableThread } from './threads.js'
+import { toWireMessage } from './wire.js'
+
+export interface MessagePageQuery extends PageCursor {
+  limit?: number
+  includeDeleted: boolean
+}
+
+/**
+ * A page of messages in chronological order. Cursors are message ids resolved to their
+ * never-reused `seq`, so pages stay gap-free while messages are added, edited and deleted
+ * (a hard-deleted id still resolves to the position it had).
+ */
+export async function listMessagePage(
+  ctx: ChatContext,
+  actor: Actor,
+  threadId: string,
+  query: MessagePageQuery,
+): Promise<{ messages: Message[]; pagination: Pagination }> {
+  assertOneCursor(query)
+  await readableThread(ctx, actor, threadId)
+  const limit = pageLimit(ctx.limits, query.limit)
+  const scan = (direction: Direction, fromSeq: number | undefined, n: number) =>
+    ctx.store.listMessages(threadId, { direction, fromSeq, limit: n, includeDeleted: query.includeDeleted })
+  const exists = async (direction: Direction, fromSeq: number) => (await scan(direction, fromSeq, 1)).length > 0
+
+  let items: MessageRecord[]
+  let hasBefore: boolean
+  let hasAfter: boolean
+  const cursorId = query.before ?? query.after ?? query.anchor
+  if (cursorId === undefined) {
+    const newest = await scan('older', undefined, limit + 1)
+    hasBefore = newest.length > limit
+    items = newest.slice(0, limit).reverse()
+    hasAfter = false
+  } else {
+    const seq = await ctx.store.resolveSeq(threadId, cursorId)
+    if (seq === undefined) throw new AppError('INVALID_CURSOR', 'The cursor names no message of this thread.')
+    if (query.before !== undefined) {
+      const older = await scan('older', seq, limit + 1)
+      hasBefore = older.length > limit
+      items = older.slice(0, limit).reverse()
+      hasAfter = await exists('newer', items[items.length - 1]?.seq ?? seq - 1)
+    } else if (query.after !== undefined) {
+      const newer = await scan('newer', seq, limit + 1)
+      hasAfter = newer.length > limit
+      items = newer.slice(0, limit)
+      hasBefore = await exists('older', items[0]?.seq ?? seq + 1)
+    } else {
+      ;({ items, hasBefore, hasAfter } = await anchorPage(scan, seq, limit))
+    }
+  }
+  const first = items[0]
+  const last = items[items.length - 1]
+  return {
+    messages: items.map(toWireMessage),
+    pagination: {
+      before_anchor: first?.id ?? cursorId ?? null,
+      after_anchor: last?.id ?? cursorId ?? null,
+      has_before: hasBefore,
+      has_after: hasAfter,
+      count: items.length,
+    },
+  }
+}
+
+type Scan = (direction: Direction, fromSeq: number | undefined, n: number) => Promise<MessageRecord[]>
+
+/** The anchor message (when visible) with up to half a page on each side of it. */
+async function anchorPage(scan: Scan, seq: number, limit: number) {
+  const olderShare = Math.floor((limit - 1) / 2)
+  const olderWithAnchor = await scan('older', seq + 1, olderShare + 2)
+  const anchorVisible = olderWithAnchor[0]?.seq === seq
+  const older = anchorVisible ? olderWithAnchor.slice(1) : olderWithAnchor
+  const newerShare = limit - olderShare - (anchorVisible ? 1 : 0)
+  const newer = await scan('newer', seq, newerShare + 1)
+  const before = older.slice(0, olderShare).reverse()
+  const middle = anchorVisible ? [olderWithAnchor[0]!] : []
+  return {
+    items: [...before, ...middle, ...newer.slice(0, newerShare)],
+    hasBefore: older.length > olderShare,
+    hasAfter: newer.length > newerShare,
+  }
+}

@@ -1,0 +1,207 @@
+import type { CreateMessageRequest, Message, MessageVersion, UpdateMessageRequest } from '@progressdb/protocol'
+import { AppError } from '../app-error.js'
+import type { MessageRecord } from '../store/records.js'
+import { assertCanChangeMessage, assertCanRead, assertCanWrite, requireMessage } from './access.js'
+import type { Actor } from './actor.js'
+import { assertMetadataSize, type ChatContext, type WriteOptions } from './chat-context.js'
+import { newestLive, recordChanges, summaryOf, type EventDraft } from './thread-change.js'
+import { liveThread, newThreadRecord, readableThread } from './threads.js'
+import { currentVersionOf, toWireMessage, toWireVersion } from './wire.js'
+
+/**
+ * Creates a message, creating the thread (owned by the actor) if it does not exist. A create
+ * whose id already exists in the thread returns the stored message (created: false).
+ */
+export async function createMessage(
+  ctx: ChatContext,
+  actor: Actor,
+  threadId: string,
+  input: CreateMessageRequest,
+  options: WriteOptions,
+): Promise<{ message: Message; created: boolean }> {
+  assertMetadataSize(ctx, input.metadata)
+  const id = input.id ?? ctx.newId()
+  const replyTo = input.reply_to ?? null
+  const now = ctx.clock.now()
+  const needs = { messageIds: replyTo ? [id, replyTo] : [id] }
+  const result = await ctx.store.mutateThread(threadId, needs, (snap) => {
+    const existingThread = snap.thread
+    if (existingThread) assertCanWrite(liveThread(existingThread), actor)
+    const existing = snap.messages.get(id)
+    if (existing) return { writes: {}, result: { record: existing, created: false } }
+    if (replyTo && !snap.messages.has(replyTo))
+      throw new AppError('INVALID_REPLY_TO', 'reply_to names no message in this thread.', [
+        { path: '/reply_to', message: 'no such message in this thread' },
+      ])
+    const base = existingThread ?? newThreadRecord(threadId, actor.userId, now)
+    const message: MessageRecord = {
+      id,
+      thread: threadId,
+      seq: base.next_seq,
+      author: actor.userId,
+      role: input.role ?? 'user',
+      body: input.body,
+      reply_to: replyTo,
+      metadata: input.metadata ?? {},
+      reactions: {},
+      version: 1,
+      editor: actor.userId,
+      status: 'final',
+      ephemeral: false,
+      expires_ts: null,
+      created_ts: now,
+      updated_ts: now,
+      deleted: false,
+      deleted_ts: null,
+    }
+    const grown = {
+      ...base,
+      next_seq: base.next_seq + 1,
+      message_count: base.message_count + 1,
+      last_message: summaryOf(message),
+    }
+    const drafts: EventDraft[] = existingThread ? [] : [{ type: 'thread.created' }]
+    drafts.push({ type: 'message.created', message_id: id })
+    const { thread, events } = recordChanges(grown, drafts, actor.userId, now)
+    return { writes: { thread, events, putMessages: [message] }, result: { record: message, created: true } }
+  }, options.durability)
+  return { message: toWireMessage(result.record), created: result.created }
+}
+
+export async function getMessage(
+  ctx: ChatContext,
+  actor: Actor,
+  threadId: string,
+  messageId: string,
+  options: { includeDeleted: boolean },
+): Promise<Message> {
+  await readableThread(ctx, actor, threadId)
+  const record = await ctx.store.getMessage(threadId, messageId)
+  if (!record || (record.deleted && !options.includeDeleted))
+    throw new AppError('MESSAGE_NOT_FOUND', 'Message not found.')
+  return toWireMessage(record)
+}
+
+/** Every version, the original included, oldest first; the last one is the current state. */
+export async function listVersions(
+  ctx: ChatContext,
+  actor: Actor,
+  threadId: string,
+  messageId: string,
+): Promise<MessageVersion[]> {
+  await readableThread(ctx, actor, threadId)
+  const record = requireMessage(await ctx.store.getMessage(threadId, messageId))
+  const archived = await ctx.store.listVersions(threadId, messageId)
+  return [...archived.map(toWireVersion), currentVersionOf(record)]
+}
+
+/** An edit: archives the current state and records the next version. */
+export async function updateMessage(
+  ctx: ChatContext,
+  actor: Actor,
+  threadId: string,
+  messageId: string,
+  input: UpdateMessageRequest,
+  options: WriteOptions,
+): Promise<Message> {
+  if (input.body === undefined && input.metadata === undefined)
+    throw new AppError('VALIDATION_FAILED', 'An edit needs body or metadata.', [
+      { path: '/body', message: 'body or metadata is required' },
+    ])
+  assertMetadataSize(ctx, input.metadata)
+  const now = ctx.clock.now()
+  const record = await ctx.store.mutateThread(threadId, { messageIds: [messageId] }, (snap) => {
+    const current = liveThread(snap.thread)
+    assertCanRead(current, actor)
+    const message = requireMessage(snap.messages.get(messageId))
+    assertCanChangeMessage(current, message, actor)
+    if (message.deleted) throw new AppError('MESSAGE_DELETED', 'The message is deleted; restore it first.')
+    if (input.if_version !== undefined && input.if_version !== message.version)
+      throw new AppError(
+        'VERSION_CONFLICT',
+        `if_version is ${input.if_version} but the message is at version ${message.version}.`,
+      )
+    const edited: MessageRecord = {
+      ...message,
+      body: input.body === undefined ? message.body : input.body,
+      metadata: input.metadata ?? message.metadata,
+      version: message.version + 1,
+      editor: actor.userId,
+      updated_ts: Math.max(now, message.updated_ts),
+    }
+    const { thread, events } = recordChanges(
+      current,
+      [{ type: 'message.updated', message_id: messageId, version: edited.version }],
+      actor.userId,
+      now,
+    )
+    const archiveVersions = [{ messageId, version: currentVersionOf(message) }]
+    return { writes: { thread, events, putMessages: [edited], archiveVersions }, result: edited }
+  }, options.durability)
+  return toWireMessage(record)
+}
+
+/** Soft delete (hidden, restorable) or, with `hard`, removal with every version. */
+export async function deleteMessage(
+  ctx: ChatContext,
+  actor: Actor,
+  threadId: string,
+  messageId: string,
+  options: WriteOptions & { hard: boolean },
+): Promise<Message | null> {
+  const now = ctx.clock.now()
+  const record = await ctx.store.mutateThread(threadId, { messageIds: [messageId], liveTail: 2 }, (snap) => {
+    const current = liveThread(snap.thread)
+    assertCanRead(current, actor)
+    const message = requireMessage(snap.messages.get(messageId))
+    assertCanChangeMessage(current, message, actor)
+    if (message.deleted && !options.hard) return { writes: {}, result: message }
+    const wasLive = !message.deleted
+    const shrunk = {
+      ...current,
+      message_count: current.message_count - (wasLive ? 1 : 0),
+      last_message: wasLive ? newestLive(snap.liveTail, { removed: message }) : current.last_message,
+    }
+    const { thread, events } = recordChanges(
+      shrunk,
+      [{ type: 'message.deleted', message_id: messageId, hard: options.hard }],
+      actor.userId,
+      now,
+    )
+    if (options.hard) return { writes: { thread, events, purgeMessages: [message] }, result: null }
+    const deleted = { ...message, deleted: true, deleted_ts: now, updated_ts: Math.max(now, message.updated_ts) }
+    return { writes: { thread, events, putMessages: [deleted] }, result: deleted }
+  }, options.durability)
+  return record && toWireMessage(record)
+}
+
+export async function restoreMessage(
+  ctx: ChatContext,
+  actor: Actor,
+  threadId: string,
+  messageId: string,
+  options: WriteOptions,
+): Promise<Message> {
+  const now = ctx.clock.now()
+  const record = await ctx.store.mutateThread(threadId, { messageIds: [messageId], liveTail: 1 }, (snap) => {
+    const current = liveThread(snap.thread)
+    assertCanRead(current, actor)
+    const message = requireMessage(snap.messages.get(messageId))
+    assertCanChangeMessage(current, message, actor)
+    if (!message.deleted) throw new AppError('MESSAGE_NOT_DELETED', 'The message is not deleted.')
+    const restored = { ...message, deleted: false, deleted_ts: null, updated_ts: Math.max(now, message.updated_ts) }
+    const grown = {
+      ...current,
+      message_count: current.message_count + 1,
+      last_message: newestLive(snap.liveTail, { added: restored }),
+    }
+    const { thread, events } = recordChanges(
+      grown,
+      [{ type: 'message.updated', message_id: messageId, version: restored.version }],
+      actor.userId,
+      now,
+    )
+    return { writes: { thread, events, putMessages: [restored] }, result: restored }
+  }, options.durability)
+  return toWireMessage(record)
+}

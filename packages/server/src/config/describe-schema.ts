@@ -1,0 +1,77 @@
+/**
+ * Schema leaves as words: "must be an integer between 0 and 65535" for errors, and
+ * "integer 0..65535" for docs. Written from the schema, never from a value, so no message can
+ * echo a secret.
+ */
+import type { TSchema } from '@sinclair/typebox'
+
+/** The allowed literal values of an enum-like leaf, or undefined if it is not one. */
+export function literalValues(schema: TSchema): string[] | undefined {
+  if (typeof schema.const === 'string') return [schema.const]
+  const anyOf: unknown = schema.anyOf
+  if (!Array.isArray(anyOf)) return undefined
+  const values = (anyOf as TSchema[]).map((s) => s.const as unknown)
+  return values.every((v): v is string => typeof v === 'string') ? values : undefined
+}
+
+function bounds(schema: TSchema): { min?: number; max?: number } {
+  const min: unknown = schema.minimum
+  const max: unknown = schema.maximum
+  return {
+    ...(typeof min === 'number' ? { min } : {}),
+    ...(typeof max === 'number' ? { max } : {}),
+  }
+}
+
+function numberWords(kind: string, schema: TSchema): string {
+  const { min, max } = bounds(schema)
+  if (min !== undefined && max !== undefined) return `${kind} between ${min} and ${max}`
+  if (min !== undefined) return `${kind} >= ${min}`
+  if (max !== undefined) return `${kind} <= ${max}`
+  return kind
+}
+
+/** What a valid value looks like, as the end of "must be ...". */
+export function describeExpected(schema: TSchema): string {
+  const literals = literalValues(schema)
+  if (literals !== undefined) {
+    const quoted = literals.map((l) => `'${l}'`)
+    return quoted.length === 1 ? `must be ${quoted[0]}` : `must be one of ${quoted.join(', ')}`
+  }
+  switch (schema.type) {
+    case 'integer':
+      return `must be an ${numberWords('integer', schema)}`
+    case 'number':
+      return `must be a ${numberWords('number', schema)}`
+    case 'string':
+      return schema.minLength === 1 ? 'must be a non-empty string' : 'must be a string'
+    case 'array':
+      return 'must be a list of non-empty strings'
+    case 'object':
+      return 'must be a mapping'
+    default:
+      throw new Error(`describeExpected: unsupported schema type ${String(schema.type)}`)
+  }
+}
+
+/** A short type for the docs table: `integer 0..65535`, `'fast' | 'safe'`, `string[]`. */
+export function describeType(schema: TSchema): string {
+  const literals = literalValues(schema)
+  if (literals !== undefined) return literals.map((l) => `'${l}'`).join(' | ')
+  const { min, max } = bounds(schema)
+  switch (schema.type) {
+    case 'integer':
+    case 'number': {
+      const kind = String(schema.type)
+      if (min !== undefined && max !== undefined) return `${kind} ${min}..${max}`
+      if (min !== undefined) return `${kind} >= ${min}`
+      return kind
+    }
+    case 'string':
+      return 'string'
+    case 'array':
+      return 'string[]'
+    default:
+      throw new Error(`describeType: unsupported schema type ${String(schema.type)}`)
+  }
+}

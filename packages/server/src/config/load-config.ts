@@ -1,0 +1,128 @@
+/**
+ * The config loader: defaults < YAML file < `PROGRESSDB_*` env < flags. Every value given by
+ * any source is validated, every problem is collected, and the result is deeply frozen.
+ * This is the only module of the server that looks at environment variables.
+ */
+import { resolve } from 'node:path'
+import { Value } from '@sinclair/typebox/value'
+import { loadConfigFile } from './config-file.js'
+import { ConfigError, type ConfigProblem } from './config-error.js'
+import { createConfigLayer, type ConfigLayer, type SourcedValue } from './config-layer.js'
+import { describeExpected } from './describe-schema.js'
+import { CONFIG_FILE_ENV, readEnvLayer } from './env-layer.js'
+import { CONFIG_FILE_FLAG, readFlagLayer } from './flag-layer.js'
+import { ConfigSchema, configLeaves, configSections, type Config } from './schema.js'
+
+export interface LoadConfigInput {
+  /** Flags after the `serve` subcommand, e.g. `['--port', '0', '--data-dir=/tmp/x']`. */
+  readonly argv: readonly string[]
+  readonly env: Readonly<Record<string, string | undefined>>
+  /** Resolves `--config` and `storage.dataDir`. */
+  readonly cwd: string
+}
+
+export interface LoadedConfig {
+  readonly config: Config
+  /** Things worth logging that do not stop the server (unknown `PROGRESSDB_*` variables). */
+  readonly warnings: readonly string[]
+}
+
+const DEFAULT_SOURCE = 'default'
+
+function checkLayer(layer: ConfigLayer): ConfigProblem[] {
+  const problems: ConfigProblem[] = []
+  for (const leaf of configLeaves) {
+    const given = layer.values.get(leaf.path)
+    if (given === undefined || Value.Check(leaf.schema, given.value)) continue
+    problems.push({
+      path: leaf.path,
+      message: `${describeExpected(leaf.schema)} (from ${given.source})`,
+    })
+  }
+  return problems
+}
+
+/** Checks that span keys; leaves that are not even numbers are reported by `checkLayer`. */
+function checkRelations(merged: ReadonlyMap<string, SourcedValue>): ConfigProblem[] {
+  const pageDefault = merged.get('limits.pageSizeDefault')
+  const pageMax = merged.get('limits.pageSizeMax')
+  if (typeof pageDefault?.value !== 'number' || typeof pageMax?.value !== 'number') return []
+  if (pageDefault.value <= pageMax.value) return []
+  return [
+    {
+      path: 'limits.pageSizeDefault',
+      message:
+        `must not exceed limits.pageSizeMax (from ${pageDefault.source}; ` +
+        `limits.pageSizeMax from ${pageMax.source})`,
+    },
+  ]
+}
+
+function readFileLayer(
+  flagFile: string | undefined,
+  env: LoadConfigInput['env'],
+  cwd: string,
+): ConfigLayer {
+  const envFile = env[CONFIG_FILE_ENV]
+  if (flagFile !== undefined) return loadConfigFile(resolve(cwd, flagFile), CONFIG_FILE_FLAG)
+  if (envFile !== undefined && envFile.trim() !== '') {
+    return loadConfigFile(resolve(cwd, envFile), CONFIG_FILE_ENV)
+  }
+  return createConfigLayer()
+}
+
+function merge(layers: readonly ConfigLayer[]): Map<string, SourcedValue> {
+  const merged = new Map<string, SourcedValue>()
+  for (const leaf of configLeaves) {
+    merged.set(leaf.path, { value: structuredClone(leaf.default), source: DEFAULT_SOURCE })
+  }
+  for (const layer of layers) {
+    for (const [path, given] of layer.values) merged.set(path, given)
+  }
+  return merged
+}
+
+function build(merged: ReadonlyMap<string, SourcedValue>, cwd: string): Config {
+  const root: Record<string, Record<string, unknown>> = {}
+  for (const section of configSections) {
+    const body: Record<string, unknown> = {}
+    for (const leaf of section.leaves) {
+      const key = leaf.path.slice(section.name.length + 1)
+      body[key] = structuredClone(merged.get(leaf.path)?.value)
+    }
+    root[section.name] = body
+  }
+  const storage = root['storage']
+  if (storage !== undefined) storage['dataDir'] = resolve(cwd, String(storage['dataDir']))
+  if (!Value.Check(ConfigSchema, root)) {
+    throw new Error('loadConfig: merged config does not match its schema (a loader bug)')
+  }
+  return deepFreeze(root)
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child)
+    Object.freeze(value)
+  }
+  return value
+}
+
+/**
+ * Loads and validates the server config.
+ * @throws ConfigError listing every problem by path and source; values are never quoted.
+ */
+export function loadConfig(input: LoadConfigInput): LoadedConfig {
+  const flags = readFlagLayer(input.argv)
+  const env = readEnvLayer(input.env)
+  const file = readFileLayer(flags.configFile, input.env, input.cwd)
+  const layers = [file, env, flags]
+  const merged = merge(layers)
+  const problems = [
+    ...layers.flatMap((layer) => [...layer.problems, ...checkLayer(layer)]),
+    ...checkRelations(merged),
+  ]
+  if (problems.length > 0) throw new ConfigError(problems)
+  const config = build(merged, input.cwd)
+  return Object.freeze({ config, warnings: Object.freeze([...env.warnings]) })
+}

@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { AppError } from '../app-error.js'
+import type { Logger } from '../logging/logger.js'
+import type { Durability } from '../store/chat-store.js'
+import { authenticate, type AuthDeps } from './authenticate.js'
+import { applyCors } from './cors.js'
+import { toErrorResponse } from './error-response.js'
+import { parseJson, readBody } from './json-body.js'
+import type { RateLimiter } from './rate-limiter.js'
+import type { Reply, RequestContext, Route } from './route.js'
+import type { Router } from './router.js'
+import { validate } from './validation.js'
+
+export interface HttpAppDeps {
+  router: Router
+  auth: AuthDeps
+  userLimiter: RateLimiter
+  keyLimiter: RateLimiter
+  corsOrigins: readonly string[]
+  bodyMaxBytes: number
+  defaultDurability: Durability
+  log: Logger
+  isShuttingDown: () => boolean
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
+const JSON_TYPE = 'application/json; charset=utf-8'
+
+function createRequestIds(): () => string {
+  const prefix = randomBytes(4).toString('hex')
+  let n = 0
+  return () => `${prefix}-${(++n).toString(36)}`
+}
+
+/** The request pipeline: CORS, route, auth, rate limits, body, handler, and one error mapper. */
+export function createRequestListener(deps: HttpAppDeps) {
+  const nextRequestId = createRequestIds()
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const given = req.headers['x-request-id']
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId()
+    res.setHeader('x-request-id', requestId)
+    serve(deps, req, res, requestId).catch((error: unknown) => sendError(deps, res, error, requestId))
+  }
+}
+
+async function serve(deps: HttpAppDeps, req: IncomingMessage, res: ServerResponse, requestId: string) {
+  if (applyCors(deps.corsOrigins, req, res)) return
+  const url = req.url ?? '/'
+  const q = url.indexOf('?')
+  const pathname = q === -1 ? url : url.slice(0, q)
+  const { route, params } = deps.router.match(req.method ?? 'GET', pathname)
+  if (deps.isShuttingDown() && route.access !== 'public')
+    throw new AppError('SHUTTING_DOWN', 'The server is shutting down.', undefined, { connection: 'close' })
+  const { key, actor } = authenticate(deps.auth, req.headers, route.access)
+  if (key) deps.keyLimiter.take(key.id, 'key')
+  if (actor) deps.userLimiter.take(actor.userId, 'user')
+  const ctx: RequestContext = {
+    requestId,
+    params,
+    query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)),
+    headers: req.headers,
+    body: route.body ? await readJsonBody(deps, req, route) : undefined,
+    actor: actor ?? { userId: '', trusted: false },
+    key,
+    durability: durabilityOf(req, deps.defaultDurability),
+  }
+  send(res, await route.handle(ctx))
+}
+
+async function readJsonBody(deps: HttpAppDeps, req: IncomingMessage, route: Route): Promise<unknown> {
+  const bytes = await readBody(req, deps.bodyMaxBytes)
+  if (bytes.length === 0) {
+    if (route.bodyOptional) return undefined
+    throw new AppError('VALIDATION_FAILED', 'A JSON body is required.', [{ path: '/', message: 'is required' }])
+  }
+  return validate(route.body!, parseJson(bytes))
+}
+
+function durabilityOf(req: IncomingMessage, fallback: Durability): Durability {
+  const value = req.headers['x-progressdb-durability']
+  if (value === undefined) return fallback
+  if (value === 'fast' || value === 'safe') return value
+  throw new AppError('VALIDATION_FAILED', 'X-ProgressDB-Durability must be fast or safe.', [
+    { path: 'header.x-progressdb-durability', message: 'must be fast or safe' },
+  ])
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  if (res.headersSent || res.destroyed) return
+  const headers: Record<string, string | number> = { ...reply.headers }
+  if (reply.raw) {
+    headers['content-type'] = reply.raw.contentType
+    res.writeHead(reply.status, headers).end(reply.raw.text)
+  } else if (reply.body === undefined) {
+    res.writeHead(reply.status, headers).end()
+  } else {
+    const json = JSON.stringify(reply.body)
+    headers['content-type'] = JSON_TYPE
+    headers['content-length'] = Buffer.byteLength(json)
+    res.writeHead(reply.status, headers).end(json)
+  }
+}
+
+function sendError(deps: HttpAppDeps, res: ServerResponse, error: unknown, requestId: string): void {
+  const { status, body, headers } = toErrorResponse(error, requestId, deps.log)
+  // An oversize body is left unread: close the connection rather than drain it.
+  if (body.code === 'PAYLOAD_TOO_LARGE') headers.connection = 'close'
+  if (status >= 500) deps.log.warn('request failed', { request_id: requestId, code: body.code, status })
+  send(res, { status, body, headers })
+}

@@ -1,0 +1,150 @@
+import {
+  CreateMessageRequest,
+  MessageListResponse,
+  MessageResponse,
+  ReactionRequest,
+  UpdateMessageRequest,
+  VersionListResponse,
+} from '@progressdb/protocol'
+import { boolParam, intParam, stringParam } from '../query-params.js'
+import { route, type Route } from '../route.js'
+import { clientIdOf } from './idempotency.js'
+import type { RouteDeps } from './route-deps.js'
+
+const MESSAGES = '/frontend/v1/threads/:threadId/messages'
+const MESSAGE = `${MESSAGES}/:messageId`
+
+export function messageRoutes({ chat }: RouteDeps): Route[] {
+  return [
+    route({
+      method: 'GET',
+      path: MESSAGES,
+      access: 'user',
+      summary: 'A page of messages in chronological order (newest page first).',
+      response: MessageListResponse,
+      query: {
+        limit: 'page size (default 50, max 1000)',
+        before: 'a message id: the page of older messages',
+        after: 'a message id: the page of newer messages',
+        anchor: 'a message id: the messages around it',
+        include_deleted: 'true to include soft-deleted messages',
+      },
+      handle: async ({ actor, params, query }) => ({
+        status: 200,
+        body: await chat.listMessages(actor, params.threadId!, {
+          limit: intParam(query, 'limit', 1),
+          before: stringParam(query, 'before'),
+          after: stringParam(query, 'after'),
+          anchor: stringParam(query, 'anchor'),
+          includeDeleted: boolParam(query, 'include_deleted'),
+        }),
+      }),
+    }),
+    route<CreateMessageRequest>({
+      method: 'POST',
+      path: MESSAGES,
+      access: 'user',
+      summary: 'Create a message (201), creating the thread if new; a repeated client id returns the stored one (200).',
+      body: CreateMessageRequest,
+      response: MessageResponse,
+      successStatus: 201,
+      handle: async ({ actor, params, body, headers, durability }) => {
+        const id = clientIdOf(body.id, headers)
+        const { message, created } = await chat.createMessage(actor, params.threadId!, { ...body, id }, { durability })
+        return { status: created ? 201 : 200, body: { message } }
+      },
+    }),
+    route({
+      method: 'GET',
+      path: MESSAGE,
+      access: 'user',
+      summary: 'Read one message.',
+      response: MessageResponse,
+      query: { include_deleted: 'true to read a soft-deleted message' },
+      handle: async ({ actor, params, query }) => ({
+        status: 200,
+        body: {
+          message: await chat.getMessage(actor, params.threadId!, params.messageId!, {
+            includeDeleted: boolParam(query, 'include_deleted'),
+          }),
+        },
+      }),
+    }),
+    ...(['PUT', 'PATCH'] as const).map((method) =>
+      route<UpdateMessageRequest>({
+        method,
+        path: MESSAGE,
+        access: 'user',
+        summary: 'Edit body and/or metadata: a new version; `if_version` guards against lost updates (409).',
+        body: UpdateMessageRequest,
+        response: MessageResponse,
+        handle: async ({ actor, params, body, durability }) => ({
+          status: 200,
+          body: {
+            message: await chat.updateMessage(actor, params.threadId!, params.messageId!, body, { durability }),
+          },
+        }),
+      }),
+    ),
+    route({
+      method: 'DELETE',
+      path: MESSAGE,
+      access: 'user',
+      summary: 'Soft-delete a message (200); `?hard=true` removes it with its versions (204).',
+      response: MessageResponse,
+      query: { hard: 'true to remove the message for good' },
+      handle: async ({ actor, params, query, durability }) => {
+        const hard = boolParam(query, 'hard')
+        const message = await chat.deleteMessage(actor, params.threadId!, params.messageId!, { durability, hard })
+        return message ? { status: 200, body: { message } } : { status: 204 }
+      },
+    }),
+    route({
+      method: 'POST',
+      path: `${MESSAGE}/restore`,
+      access: 'user',
+      summary: 'Undo a soft delete.',
+      response: MessageResponse,
+      handle: async ({ actor, params, durability }) => ({
+        status: 200,
+        body: { message: await chat.restoreMessage(actor, params.threadId!, params.messageId!, { durability }) },
+      }),
+    }),
+    route({
+      method: 'GET',
+      path: `${MESSAGE}/versions`,
+      access: 'user',
+      summary: 'Edit history, oldest first; the last entry is the current version.',
+      response: VersionListResponse,
+      handle: async ({ actor, params }) => ({
+        status: 200,
+        body: { versions: await chat.listVersions(actor, params.threadId!, params.messageId!) },
+      }),
+    }),
+    ...([
+      ['POST', true],
+      ['DELETE', false],
+    ] as const).map(([method, present]) =>
+      route<ReactionRequest>({
+        method,
+        path: `${MESSAGE}/reactions`,
+        access: 'user',
+        summary: present ? "Add the caller's reaction `{emoji}`." : "Remove the caller's reaction `{emoji}`.",
+        body: ReactionRequest,
+        response: MessageResponse,
+        handle: async ({ actor, params, body, durability }) => ({
+          status: 200,
+          body: {
+            message: await chat.setReaction(
+              actor,
+              params.threadId!,
+              params.messageId!,
+              { emoji: body.emoji, present },
+              { durability },
+            ),
+          },
+        }),
+      }),
+    ),
+  ]
+}

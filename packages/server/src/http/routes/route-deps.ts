@@ -1,0 +1,15 @@
+import type { ChatService } from '../../chat/chat-service.js'
+import type { StoreStats } from '../../store/chat-store.js'
+
+/** What the route handlers may use; built once by the server. */
+export interface RouteDeps {
+  chat: ChatService
+  /** The current signing secret first; used by /backend/v1/sign. */
+  signingKeys: readonly string[]
+  signatureMaxTtlS: number
+  now: () => number
+  storeStats: () => Promise<StoreStats>
+  runtimeStats: () => Record<string, number>
+  isReady: () => boolean
+  version: string
+}

@@ -1,0 +1,7 @@
+export { startServer, type RunningServer, type StartOptions } from './server.js'
+export { loadConfig, type LoadedConfig } from './config/load-config.js'
+export { ConfigError } from './config/config-error.js'
+export type { Config } from './config/schema.js'
+export { signUser, verifyUserSignature } from './auth/user-signature.js'
+export { openLmdbStore } from './store/lmdb/lmdb-store.js'
+export type { ChatStore } from './store/chat-store.js'

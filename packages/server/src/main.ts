@@ -1,0 +1,86 @@
+#!/usr/bin/env node
+import { ConfigError } from './config/config-error.js'
+import { loadConfig } from './config/load-config.js'
+import type { DevKeys } from './auth/dev-keys.js'
+import { createLogger } from './logging/logger.js'
+import { startServer } from './server.js'
+import { SERVER_VERSION } from './version.js'
+
+const USAGE = `progressdb ${SERVER_VERSION}: the database for chat data
+
+Usage:
+  progressdb serve [--host H] [--port N] [--data-dir DIR] [--config FILE] [--durability fast|safe] [--log-level L]
+  progressdb version
+
+Every option can also be set in the YAML file or as a PROGRESSDB_* variable (docs/config.md).`
+
+function devKeysBanner(keys: DevKeys, dataDir: string): string {
+  return [
+    '',
+    '  WARNING: development mode. No keys are configured, so these were generated into',
+    `  ${dataDir}/dev-keys.json (mode 0600). Configure real keys before production use.`,
+    '',
+    `    backend key:   ${keys.backendKey}`,
+    `    frontend key:  ${keys.frontendKey}`,
+    `    admin key:     ${keys.adminKey}`,
+    `    signing key:   ${keys.signingKey}`,
+    '',
+  ].join('\n')
+}
+
+async function serve(argv: readonly string[]): Promise<void> {
+  const { config, warnings } = loadConfig({ argv, env: process.env, cwd: process.cwd() })
+  const log = createLogger(config.logging.level)
+  for (const warning of warnings) log.warn(warning)
+  const server = await startServer(config, { log })
+  if (server.devKeys) process.stdout.write(devKeysBanner(server.devKeys, config.storage.dataDir) + '\n')
+  process.stdout.write(`ProgressDB listening on ${server.url}\n`)
+  const stop = (signal: string) => {
+    log.info('shutting down', { signal })
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error('shutdown failed', { err: error })
+        process.exit(1)
+      },
+    )
+  }
+  process.once('SIGTERM', () => stop('SIGTERM'))
+  process.once('SIGINT', () => stop('SIGINT'))
+}
+
+async function main(args: readonly string[]): Promise<number> {
+  const [command, ...rest] = args
+  if (command === 'version' || command === '--version') {
+    process.stdout.write(`${SERVER_VERSION}\n`)
+    return 0
+  }
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE + '\n')
+    return command === undefined ? 2 : 0
+  }
+  if (command !== 'serve') {
+    process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`)
+    return 2
+  }
+  try {
+    await serve(rest)
+    return -1
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`)
+      return 2
+    }
+    throw error
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code)
+  },
+  (error: unknown) => {
+    process.stderr.write(`progressdb failed to start: ${error instanceof Error ? error.message : String(error)}\n`)
+    process.exit(1)
+  },
+)

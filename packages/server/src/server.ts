@@ -1,0 +1,137 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createKeyRing } from './auth/key-ring.js'
+import { loadOrCreateDevKeys, type DevKeys } from './auth/dev-keys.js'
+import { createChatService } from './chat/chat-service.js'
+import { systemClock, type Clock } from './chat/clock.js'
+import { createIdGenerator } from './chat/id-generator.js'
+import type { Config } from './config/schema.js'
+import { createRequestListener } from './http/http-app.js'
+import { buildOpenApi } from './http/openapi.js'
+import { createRateLimiter } from './http/rate-limiter.js'
+import type { Route } from './http/route.js'
+import { createRouter } from './http/router.js'
+import { adminRoutes } from './http/routes/admin-routes.js'
+import { backendRoutes } from './http/routes/backend-routes.js'
+import { messageRoutes } from './http/routes/message-routes.js'
+import { participantRoutes } from './http/routes/participant-routes.js'
+import { publicRoutes } from './http/routes/public-routes.js'
+import type { RouteDeps } from './http/routes/route-deps.js'
+import { threadRoutes } from './http/routes/thread-routes.js'
+import { createLogger, type Logger } from './logging/logger.js'
+import { openLmdbStore } from './store/lmdb/lmdb-store.js'
+import { SERVER_VERSION } from './version.js'
+
+export interface StartOptions {
+  log?: Logger
+  clock?: Clock
+}
+
+export interface RunningServer {
+  url: string
+  port: number
+  /** Set when no keys were configured and development keys are in use. */
+  devKeys: DevKeys | undefined
+  /** Graceful: stop accepting, let in-flight requests finish (up to the grace period), flush, close. */
+  close(): Promise<void>
+}
+
+/** Opens the store and serves the v1 API until `close()`. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? createLogger(config.logging.level)
+  const clock = options.clock ?? systemClock
+  const { auth, devKeys } = resolveKeys(config)
+  const store = await openLmdbStore({ dataDir: config.storage.dataDir })
+  const chat = createChatService({ store, clock, newId: createIdGenerator(clock), limits: config.limits })
+
+  let ready = false
+  let shuttingDown = false
+  const deps: RouteDeps = {
+    chat,
+    signingKeys: auth.signingKeys,
+    signatureMaxTtlS: config.auth.signatureMaxTtlS,
+    now: () => clock.now(),
+    storeStats: () => store.stats(),
+    runtimeStats: () => ({ uptime_s: Math.round(process.uptime()), rss_bytes: process.memoryUsage.rss() }),
+    isReady: () => ready && !shuttingDown,
+    version: SERVER_VERSION,
+  }
+  const routes: Route[] = [
+    ...publicRoutes(deps, () => openapi),
+    ...threadRoutes(deps),
+    ...messageRoutes(deps),
+    ...participantRoutes(deps),
+    ...backendRoutes(deps),
+    ...adminRoutes(deps),
+  ]
+  const openapi = buildOpenApi(routes, SERVER_VERSION)
+  const limiterClock = () => clock.now()
+  const userLimiter = createRateLimiter({ perSecond: config.rateLimit.userPerSecond, burst: config.rateLimit.userBurst }, limiterClock)
+  const keyLimiter = createRateLimiter({ perSecond: config.rateLimit.keyPerSecond, burst: config.rateLimit.keyBurst }, limiterClock)
+  const sweep = setInterval(() => (userLimiter.sweep(), keyLimiter.sweep()), 10_000).unref()
+
+  const inFlight = new Set<http.ServerResponse>()
+  const listener = createRequestListener({
+    router: createRouter(routes),
+    auth: { keys: createKeyRing(auth), signingKeys: auth.signingKeys, now: () => clock.now() },
+    userLimiter,
+    keyLimiter,
+    corsOrigins: config.server.corsOrigins,
+    bodyMaxBytes: config.limits.bodyMaxBytes,
+    defaultDurability: config.storage.durability,
+    log,
+    isShuttingDown: () => shuttingDown,
+  })
+  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, (req, res) => {
+    inFlight.add(res)
+    res.on('close', () => inFlight.delete(res))
+    listener(req, res)
+  })
+  server.on('clientError', (error, socket) => {
+    if (!socket.writable) return socket.destroy()
+    const body = JSON.stringify({ error: 'Malformed HTTP request.', code: 'VALIDATION_FAILED', request_id: 'none' })
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`)
+    log.debug('client error', { code: (error as NodeJS.ErrnoException).code })
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.server.port, config.server.host, () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
+  ready = true
+  log.info('listening', { url, data_dir: config.storage.dataDir, durability: config.storage.durability })
+
+  let closing: Promise<void> | undefined
+  const close = () =>
+    (closing ??= (async () => {
+      shuttingDown = true
+      clearInterval(sweep)
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      const deadline = Date.now() + config.server.shutdownGraceMs
+      while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+      server.closeAllConnections()
+      await stopped
+      await store.close()
+      log.info('stopped', { url })
+    })())
+  return { url, port, devKeys, close }
+}
+
+function resolveKeys(config: Config): { auth: { backendKeys: readonly string[]; frontendKeys: readonly string[]; adminKeys: readonly string[]; signingKeys: readonly string[] }; devKeys: DevKeys | undefined } {
+  const a = config.auth
+  const none = [a.backendKeys, a.frontendKeys, a.adminKeys, a.signingKeys].every((l) => l.length === 0)
+  if (!none) return { auth: a, devKeys: undefined }
+  const { keys } = loadOrCreateDevKeys(config.storage.dataDir)
+  return {
+    auth: {
+      backendKeys: [keys.backendKey],
+      frontendKeys: [keys.frontendKey],
+      adminKeys: [keys.adminKey],
+      signingKeys: [keys.signingKey],
+    },
+    devKeys: keys,
+  }
+}

@@ -1,0 +1,127 @@
+import type { ChangeRecord, MessageRecord, ReadMarkerRecord, ThreadRecord, VersionRecord } from './records.js'
+
+export type Durability = 'fast' | 'safe'
+
+/** What a mutation needs to read, declared up front so every backend can load it in-transaction. */
+export interface MutationNeeds {
+  /** Messages to load by id (soft-deleted ones included; hard-deleted ones are absent). */
+  messageIds?: readonly string[]
+  /** Users whose read markers to load. */
+  readers?: readonly string[]
+  /** Load up to this many of the newest live (not deleted) messages, newest first. */
+  liveTail?: number
+}
+
+/** A consistent view of one thread inside a write transaction. */
+export interface ThreadSnapshot {
+  thread: ThreadRecord | undefined
+  messages: ReadonlyMap<string, MessageRecord>
+  readMarkers: ReadonlyMap<string, ReadMarkerRecord>
+  /** The newest live messages, newest first (as many as `needs.liveTail` asked for). */
+  liveTail: readonly MessageRecord[]
+}
+
+/**
+ * The writes of one mutation. The store applies all of them in one transaction, keeping its
+ * own indexes (message id → seq, live messages, each user's thread list) in step.
+ */
+export interface ThreadWrites {
+  /** The thread's new state. Required whenever anything else is written. */
+  thread?: ThreadRecord
+  /** Remove the thread and everything in it (messages, versions, log, markers, indexes). */
+  purgeThread?: boolean
+  /** Messages to insert or replace (keyed by thread + seq; the id index follows). */
+  putMessages?: readonly MessageRecord[]
+  /** Earlier states to archive; the message's current state lives in the message itself. */
+  archiveVersions?: readonly { messageId: string; version: VersionRecord }[]
+  /** Messages to remove for good, with their versions. Their id stays reserved as a cursor. */
+  purgeMessages?: readonly MessageRecord[]
+  /** Log entries, numbered by the caller from `thread.last_change` in the snapshot + 1. */
+  events?: readonly ChangeRecord[]
+  putReadMarkers?: readonly ReadMarkerRecord[]
+}
+
+/** A plan that writes nothing (an idempotent repeat, a no-op) leaves `writes` empty. */
+export interface MutationPlan<T> {
+  writes: ThreadWrites
+  result: T
+}
+
+export type Direction = 'older' | 'newer'
+
+export interface MessageRangeQuery {
+  /**
+   * Exclusive bound: `older` returns seqs below it, `newer` seqs above it. Absent: from the
+   * newest end (`older`) or the oldest end (`newer`).
+   */
+  fromSeq?: number
+  direction: Direction
+  limit: number
+  includeDeleted: boolean
+}
+
+export type ThreadSort = 'created_ts' | 'updated_ts'
+
+/** A position in a user's thread list: the sort value and the thread id that breaks ties. */
+export interface ThreadPosition {
+  ts: number
+  id: string
+}
+
+export interface ThreadRangeQuery {
+  sortBy: ThreadSort
+  /** Exclusive bound. `older` walks toward smaller sort values, `newer` toward larger. */
+  from?: ThreadPosition
+  direction: Direction
+  limit: number
+  includeDeleted: boolean
+  /** Case-insensitive substring the title must contain. */
+  titleContains?: string
+}
+
+export interface StoreStats {
+  threads: number
+  messages: number
+  versions: number
+  events: number
+  bytes_on_disk: number
+}
+
+/**
+ * The storage seam. Every backend (LMDB today, PostgreSQL later) implements exactly this and
+ * passes `runChatStoreContract`. No backend types leak through it.
+ *
+ * Writes go through `mutateThread`: the store loads a snapshot inside a write transaction,
+ * calls `decide` (pure, synchronous, from chat/), and applies the plan it returns in the same
+ * transaction. If `decide` throws, nothing is written and the error is rethrown unchanged.
+ * Mutations of one thread are serialised, so `decide` always sees the latest committed state.
+ */
+export interface ChatStore {
+  mutateThread<T>(
+    threadId: string,
+    needs: MutationNeeds,
+    decide: (snapshot: ThreadSnapshot) => MutationPlan<T>,
+    durability: Durability,
+  ): Promise<T>
+
+  getThread(threadId: string): Promise<ThreadRecord | undefined>
+  getThreads(threadIds: readonly string[]): Promise<(ThreadRecord | undefined)[]>
+  getMessage(threadId: string, messageId: string): Promise<MessageRecord | undefined>
+  /** The seq a message id has or had (hard-deleted ids keep theirs), for cursors. */
+  resolveSeq(threadId: string, messageId: string): Promise<number | undefined>
+  /** Messages in seq order (ascending for `newer`, descending for `older`). */
+  listMessages(threadId: string, query: MessageRangeQuery): Promise<MessageRecord[]>
+  /** Archived versions, oldest first (the current version is the message itself). */
+  listVersions(threadId: string, messageId: string): Promise<VersionRecord[]>
+  /** Log entries with `change > since`, ascending, at most `limit`. */
+  listChanges(threadId: string, since: number, limit: number): Promise<ChangeRecord[]>
+  /** Threads the user owns or participates in, ordered by the sort key (newest first for `older`). */
+  listThreadsForUser(userId: string, query: ThreadRangeQuery): Promise<ThreadRecord[]>
+  getReadMarker(threadId: string, userId: string): Promise<ReadMarkerRecord | undefined>
+  /** Live messages with seq > afterSeq not written by `userId`, counted up to `cap`. */
+  countUnread(threadId: string, afterSeq: number, userId: string, cap: number): Promise<number>
+  stats(): Promise<StoreStats>
+  /** Resolves once everything committed so far is flushed to disk. */
+  flush(): Promise<void>
+  close(): Promise<void>
+}

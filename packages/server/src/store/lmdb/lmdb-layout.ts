@@ -1,0 +1,56 @@
+import { open, type Database, type RootDatabase } from 'lmdb'
+import path from 'node:path'
+
+/**
+ * The key layout of the LMDB backend. Keys are ordered-binary arrays, so every key of a thread
+ * starts with its id and a thread's messages are one contiguous range ordered by seq.
+ *
+ * | db          | key                               | value                               |
+ * |-------------|-----------------------------------|-------------------------------------|
+ * | threads     | threadId                          | ThreadRecord (codec)                |
+ * | messages    | [threadId, seq]                   | MessageRecord (codec)               |
+ * | messageIds  | [threadId, messageId]             | seq; -seq once purged (cursor only)  |
+ * | live        | [threadId, seq]                   | author, only for non-deleted         |
+ * | versions    | [threadId, messageId, version]    | VersionRecord (codec)               |
+ * | changes     | [threadId, change]                | ChangeRecord (JSON)                 |
+ * | markers     | [threadId, userId]                | ReadMarkerRecord (JSON)             |
+ * | userThreads | [userId, 'c'|'u', ts, threadId]   | 1 (a user's thread list, per sort)  |
+ */
+export interface LmdbLayout {
+  root: RootDatabase
+  threads: Database<Buffer, string>
+  messages: Database<Buffer, [string, number]>
+  messageIds: Database<number, [string, string]>
+  live: Database<string, [string, number]>
+  versions: Database<Buffer, [string, string, number]>
+  changes: Database<Buffer, [string, number]>
+  markers: Database<Buffer, [string, string]>
+  userThreads: Database<number, (string | number)[]>
+}
+
+/** The upper bound for the element after a prefix: strings sort after numbers, ids are ASCII. */
+export const KEY_MAX = '\uffff'
+export const SEQ_MAX = Number.MAX_SAFE_INTEGER
+
+export function openLmdbLayout(dataDir: string): LmdbLayout {
+  const root = open({
+    path: path.join(dataDir, 'lmdb'),
+    maxDbs: 16,
+    encoding: 'binary',
+    // Commits resolve when visible; flushes overlap the next commit (SPEC section 5).
+    overlappingSync: true,
+  })
+  const binary = (name: string) => root.openDB<Buffer, never>({ name, encoding: 'binary' })
+  const ordered = (name: string) => root.openDB({ name, encoding: 'ordered-binary' })
+  return {
+    root,
+    threads: binary('threads') as unknown as LmdbLayout['threads'],
+    messages: binary('messages') as unknown as LmdbLayout['messages'],
+    messageIds: ordered('message-ids') as unknown as LmdbLayout['messageIds'],
+    live: ordered('live') as unknown as LmdbLayout['live'],
+    versions: binary('versions') as unknown as LmdbLayout['versions'],
+    changes: binary('changes') as unknown as LmdbLayout['changes'],
+    markers: binary('markers') as unknown as LmdbLayout['markers'],
+    userThreads: ordered('user-threads') as unknown as LmdbLayout['userThreads'],
+  }
+}

@@ -1,0 +1,201 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type {
+  ChatStore,
+  Durability,
+  MessageRangeQuery,
+  MutationNeeds,
+  MutationPlan,
+  StoreStats,
+  ThreadRangeQuery,
+  ThreadSnapshot,
+} from '../chat-store.js'
+import { createJsonCodec, type RecordCodec } from '../record-codec.js'
+import type {
+  ChangeRecord,
+  MessageRecord,
+  ReadMarkerRecord,
+  ThreadRecord,
+  VersionRecord,
+} from '../records.js'
+import { SEQ_MAX, openLmdbLayout, type LmdbLayout } from './lmdb-layout.js'
+import { listUserThreads } from './lmdb-thread-list.js'
+import { applyThreadWrites } from './lmdb-writes.js'
+
+export interface LmdbStoreOptions {
+  dataDir: string
+  codec?: RecordCodec
+}
+
+type Outcome<T> = { ok: true; result: T } | { ok: false; error: unknown }
+
+const parseJson = <T>(bytes: Uint8Array): T => JSON.parse(Buffer.from(bytes).toString('utf8')) as T
+
+/** Opens (creating if needed) the embedded LMDB store in `<dataDir>/lmdb`. */
+export function openLmdbStore(options: LmdbStoreOptions): Promise<ChatStore> {
+  fs.mkdirSync(options.dataDir, { recursive: true })
+  const layout = openLmdbLayout(options.dataDir)
+  return Promise.resolve(new LmdbStore(layout, options.codec ?? createJsonCodec(), options.dataDir))
+}
+
+class LmdbStore implements ChatStore {
+  constructor(
+    private readonly layout: LmdbLayout,
+    private readonly codec: RecordCodec,
+    private readonly dataDir: string,
+  ) {}
+
+  async mutateThread<T>(
+    threadId: string,
+    needs: MutationNeeds,
+    decide: (snapshot: ThreadSnapshot) => MutationPlan<T>,
+    durability: Durability,
+  ): Promise<T> {
+    // A child transaction per mutation: LMDB batches concurrent mutations into one commit
+    // (group commit), and a mutation that fails aborts alone without touching the others.
+    const outcome = (await this.layout.root.childTransaction(() => {
+      const snapshot = this.loadSnapshot(threadId, needs)
+      let plan: MutationPlan<T>
+      try {
+        plan = decide(snapshot)
+      } catch (error) {
+        return { ok: false, error } satisfies Outcome<T>
+      }
+      applyThreadWrites(this.layout, this.codec, threadId, snapshot, plan.writes)
+      return { ok: true, result: plan.result } satisfies Outcome<T>
+    })) as Outcome<T>
+    if (!outcome.ok) throw outcome.error
+    if (durability === 'safe') await this.layout.root.flushed
+    return outcome.result
+  }
+
+  private loadSnapshot(threadId: string, needs: MutationNeeds): ThreadSnapshot {
+    const messages = new Map<string, MessageRecord>()
+    for (const id of needs.messageIds ?? []) {
+      const message = this.readMessage(threadId, id)
+      if (message) messages.set(id, message)
+    }
+    const readMarkers = new Map<string, ReadMarkerRecord>()
+    for (const user of needs.readers ?? []) {
+      const marker = this.readMarker(threadId, user)
+      if (marker) readMarkers.set(user, marker)
+    }
+    const liveTail: MessageRecord[] = []
+    if (needs.liveTail) {
+      const range = { start: [threadId, SEQ_MAX], end: [threadId, 0], reverse: true, limit: needs.liveTail }
+      for (const seq of this.layout.live.getKeys(range as never)) {
+        const bytes = this.layout.messages.get([threadId, (seq as [string, number])[1]])
+        if (bytes) liveTail.push(this.codec.decode<MessageRecord>(threadId, bytes))
+      }
+    }
+    return { thread: this.readThread(threadId), messages, readMarkers, liveTail }
+  }
+
+  private readThread(threadId: string): ThreadRecord | undefined {
+    const bytes = this.layout.threads.get(threadId)
+    return bytes ? this.codec.decode<ThreadRecord>(threadId, bytes) : undefined
+  }
+
+  private readMessage(threadId: string, messageId: string): MessageRecord | undefined {
+    const seq = this.layout.messageIds.get([threadId, messageId])
+    if (seq === undefined || seq < 0) return undefined
+    const bytes = this.layout.messages.get([threadId, seq])
+    return bytes ? this.codec.decode<MessageRecord>(threadId, bytes) : undefined
+  }
+
+  private readMarker(threadId: string, userId: string): ReadMarkerRecord | undefined {
+    const bytes = this.layout.markers.get([threadId, userId])
+    return bytes ? parseJson<ReadMarkerRecord>(bytes) : undefined
+  }
+
+  async getThread(threadId: string) {
+    return this.readThread(threadId)
+  }
+
+  async getThreads(threadIds: readonly string[]) {
+    return threadIds.map((id) => this.readThread(id))
+  }
+
+  async getMessage(threadId: string, messageId: string) {
+    return this.readMessage(threadId, messageId)
+  }
+
+  async resolveSeq(threadId: string, messageId: string) {
+    const seq = this.layout.messageIds.get([threadId, messageId])
+    return seq === undefined ? undefined : Math.abs(seq)
+  }
+
+  async listMessages(threadId: string, query: MessageRangeQuery): Promise<MessageRecord[]> {
+    const older = query.direction === 'older'
+    const range = older
+      ? { start: [threadId, query.fromSeq ?? SEQ_MAX], end: [threadId, 0], reverse: true }
+      : { start: [threadId, query.fromSeq ?? 0], end: [threadId, SEQ_MAX] }
+    const out: MessageRecord[] = []
+    for (const { key, value } of this.layout.messages.getRange(range as never)) {
+      if (query.fromSeq !== undefined && (key as [string, number])[1] === query.fromSeq) continue
+      const message = this.codec.decode<MessageRecord>(threadId, value)
+      if (message.deleted && !query.includeDeleted) continue
+      out.push(message)
+      if (out.length >= query.limit) break
+    }
+    return out
+  }
+
+  async listVersions(threadId: string, messageId: string): Promise<VersionRecord[]> {
+    const range = { start: [threadId, messageId, 0], end: [threadId, messageId, SEQ_MAX] }
+    return [...this.layout.versions.getRange(range as never)].map(({ value }) =>
+      this.codec.decode<VersionRecord>(threadId, value),
+    )
+  }
+
+  async listChanges(threadId: string, since: number, limit: number): Promise<ChangeRecord[]> {
+    const range = { start: [threadId, since + 1], end: [threadId, SEQ_MAX], limit }
+    return [...this.layout.changes.getRange(range as never)].map(({ value }) =>
+      parseJson<ChangeRecord>(value),
+    )
+  }
+
+  async listThreadsForUser(userId: string, query: ThreadRangeQuery): Promise<ThreadRecord[]> {
+    return listUserThreads(this.layout, userId, query, (id) => this.readThread(id))
+  }
+
+  async getReadMarker(threadId: string, userId: string) {
+    return this.readMarker(threadId, userId)
+  }
+
+  async countUnread(threadId: string, afterSeq: number, userId: string, cap: number) {
+    let count = 0
+    const range = { start: [threadId, afterSeq + 1], end: [threadId, SEQ_MAX] }
+    for (const { value: author } of this.layout.live.getRange(range as never)) {
+      if (author !== userId && ++count >= cap) break
+    }
+    return count
+  }
+
+  async stats(): Promise<StoreStats> {
+    const entries = (db: { getStats(): unknown }) =>
+      (db.getStats() as { entryCount: number }).entryCount
+    let bytes = 0
+    for (const file of ['data.mdb', 'lock.mdb']) {
+      const full = path.join(this.dataDir, 'lmdb', file)
+      if (fs.existsSync(full)) bytes += fs.statSync(full).size
+    }
+    return {
+      threads: entries(this.layout.threads),
+      messages: entries(this.layout.messages),
+      versions: entries(this.layout.versions),
+      events: entries(this.layout.changes),
+      bytes_on_disk: bytes,
+    }
+  }
+
+  async flush() {
+    await this.layout.root.flushed
+  }
+
+  async close() {
+    await this.layout.root.flushed
+    await this.layout.root.close()
+  }
+}
+

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict'
+import type { ThreadSnapshot, ThreadWrites } from '../chat-store.js'
+import type { RecordCodec } from '../record-codec.js'
+import type { ThreadRecord } from '../records.js'
+import { KEY_MAX, SEQ_MAX, type LmdbLayout } from './lmdb-layout.js'
+
+const jsonBytes = (value: unknown) => Buffer.from(JSON.stringify(value))
+
+/**
+ * Applies one mutation's writes inside the current LMDB write transaction, keeping the id,
+ * live-message and per-user thread-list indexes in step. Throws (aborting the child
+ * transaction) when the plan breaks an invariant of the log or the sequence.
+ */
+export function applyThreadWrites(
+  layout: LmdbLayout,
+  codec: RecordCodec,
+  threadId: string,
+  snapshot: ThreadSnapshot,
+  writes: ThreadWrites,
+): void {
+  if (isEmpty(writes)) return
+  if (writes.purgeThread) {
+    purgeThread(layout, threadId, snapshot.thread)
+    return
+  }
+  const thread = writes.thread
+  assert.ok(thread, 'a mutation that writes must carry the thread state')
+  assert.equal(thread.id, threadId, 'thread record id must match the mutated thread')
+  checkEvents(snapshot.thread, thread, writes)
+
+  for (const message of writes.putMessages ?? []) {
+    assert.ok(message.seq >= 1 && message.seq < thread.next_seq, 'message seq out of range')
+    layout.messages.putSync([threadId, message.seq], codec.encode(threadId, message))
+    layout.messageIds.putSync([threadId, message.id], message.seq)
+    if (message.deleted) layout.live.removeSync([threadId, message.seq])
+    else layout.live.putSync([threadId, message.seq], message.author)
+  }
+  for (const { messageId, version } of writes.archiveVersions ?? []) {
+    layout.versions.putSync([threadId, messageId, version.version], codec.encode(threadId, version))
+  }
+  for (const message of writes.purgeMessages ?? []) {
+    layout.messages.removeSync([threadId, message.seq])
+    layout.live.removeSync([threadId, message.seq])
+    layout.messageIds.putSync([threadId, message.id], -message.seq)
+    removeRange(layout.versions, [threadId, message.id, 0], [threadId, message.id, SEQ_MAX])
+  }
+  for (const event of writes.events ?? []) {
+    layout.changes.putSync([threadId, event.change], jsonBytes(event))
+  }
+  for (const marker of writes.putReadMarkers ?? []) {
+    layout.markers.putSync([threadId, marker.user], jsonBytes(marker))
+  }
+  layout.threads.putSync(threadId, codec.encode(threadId, thread))
+  updateUserIndex(layout, snapshot.thread, thread)
+}
+
+function isEmpty(writes: ThreadWrites): boolean {
+  return Object.values(writes).every((v) => v === undefined || v === false || (Array.isArray(v) && v.length === 0))
+}
+
+function checkEvents(before: ThreadRecord | undefined, after: ThreadRecord, writes: ThreadWrites) {
+  const events = writes.events ?? []
+  const first = (before?.last_change ?? 0) + 1
+  events.forEach((event, i) => assert.equal(event.change, first + i, 'change numbers must be gap-free'))
+  assert.equal(after.last_change, first + events.length - 1, 'thread.last_change must match the log')
+  assert.ok(after.next_seq >= (before?.next_seq ?? 1), 'next_seq never goes back')
+}
+
+function userKey(user: string, sort: 'c' | 'u', ts: number, threadId: string) {
+  return [user, sort, ts, threadId]
+}
+
+function updateUserIndex(layout: LmdbLayout, before: ThreadRecord | undefined, after: ThreadRecord) {
+  const index = layout.userThreads
+  for (const user of Object.keys(before?.participants ?? {})) {
+    if (!before) break
+    const stays = after.participants[user] !== undefined
+    if (!stays || before.created_ts !== after.created_ts)
+      index.removeSync(userKey(user, 'c', before.created_ts, after.id))
+    if (!stays || before.updated_ts !== after.updated_ts)
+      index.removeSync(userKey(user, 'u', before.updated_ts, after.id))
+  }
+  for (const user of Object.keys(after.participants)) {
+    const had = before?.participants[user] !== undefined
+    if (!had || before?.created_ts !== after.created_ts)
+      index.putSync(userKey(user, 'c', after.created_ts, after.id), 1)
+    if (!had || before?.updated_ts !== after.updated_ts)
+      index.putSync(userKey(user, 'u', after.updated_ts, after.id), 1)
+  }
+}
+
+function purgeThread(layout: LmdbLayout, threadId: string, thread: ThreadRecord | undefined) {
+  if (!thread) return
+  for (const user of Object.keys(thread.participants)) {
+    layout.userThreads.removeSync(userKey(user, 'c', thread.created_ts, threadId))
+    layout.userThreads.removeSync(userKey(user, 'u', thread.updated_ts, threadId))
+  }
+  const all = { start: [threadId], end: [threadId, KEY_MAX] }
+  for (const db of [
+    layout.messages,
+    layout.messageIds,
+    layout.live,
+    layout.versions,
+    layout.changes,
+    layout.markers,
+  ] as const) {
+    removeRange(db as unknown as LmdbLayout['userThreads'], all.start, all.end)
+  }
+  layout.threads.removeSync(threadId)
+}
+
+interface RangeRemovable {
+  getKeys(options: { start: unknown; end: unknown }): Iterable<unknown>
+  removeSync(key: never): boolean
+}
+
+function removeRange(db: unknown, start: unknown[], end: unknown[]) {
+  const target = db as RangeRemovable
+  // Collect first: removing while a cursor walks the same range is not safe.
+  const keys = [...target.getKeys({ start, end })]
+  for (const key of keys) target.removeSync(key as never)
+}
