@@ -25,8 +25,9 @@ export function describeMutationContract(open: OpenChatStore): void {
         participants: { alice: 'owner', bob: 'member', carol: 'viewer' },
         created_ts: 1_700_000_000_123,
         updated_ts: 1_700_000_000_456,
+        // Counters a caller keeps; no log entries are written here, so last_change stays 0.
         next_seq: 7,
-        last_change: 3,
+        last_change: 0,
         message_count: 2,
         last_message: { id: 'm6', author: 'bob', role: 'assistant', created_ts: 1_700_000_000_400 },
       })

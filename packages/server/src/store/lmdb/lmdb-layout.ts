@@ -44,13 +44,13 @@ export function openLmdbLayout(dataDir: string): LmdbLayout {
   const ordered = (name: string) => root.openDB({ name, encoding: 'ordered-binary' })
   return {
     root,
-    threads: binary('threads') as unknown as LmdbLayout['threads'],
-    messages: binary('messages') as unknown as LmdbLayout['messages'],
+    threads: binary('threads'),
+    messages: binary('messages'),
     messageIds: ordered('message-ids') as unknown as LmdbLayout['messageIds'],
     live: ordered('live') as unknown as LmdbLayout['live'],
-    versions: binary('versions') as unknown as LmdbLayout['versions'],
-    changes: binary('changes') as unknown as LmdbLayout['changes'],
-    markers: binary('markers') as unknown as LmdbLayout['markers'],
+    versions: binary('versions'),
+    changes: binary('changes'),
+    markers: binary('markers'),
     userThreads: ordered('user-threads') as unknown as LmdbLayout['userThreads'],
   }
 }

@@ -83,8 +83,8 @@ class LmdbStore implements ChatStore {
     const liveTail: MessageRecord[] = []
     if (needs.liveTail) {
       const range = { start: [threadId, SEQ_MAX], end: [threadId, 0], reverse: true, limit: needs.liveTail }
-      for (const seq of this.layout.live.getKeys(range as never)) {
-        const bytes = this.layout.messages.get([threadId, (seq as [string, number])[1]])
+      for (const seq of this.layout.live.getKeys(range)) {
+        const bytes = this.layout.messages.get([threadId, (seq)[1]])
         if (bytes) liveTail.push(this.codec.decode<MessageRecord>(threadId, bytes))
       }
     }
@@ -131,8 +131,8 @@ class LmdbStore implements ChatStore {
       ? { start: [threadId, query.fromSeq ?? SEQ_MAX], end: [threadId, 0], reverse: true }
       : { start: [threadId, query.fromSeq ?? 0], end: [threadId, SEQ_MAX] }
     const out: MessageRecord[] = []
-    for (const { key, value } of this.layout.messages.getRange(range as never)) {
-      if (query.fromSeq !== undefined && (key as [string, number])[1] === query.fromSeq) continue
+    for (const { key, value } of this.layout.messages.getRange(range)) {
+      if (query.fromSeq !== undefined && (key)[1] === query.fromSeq) continue
       const message = this.codec.decode<MessageRecord>(threadId, value)
       if (message.deleted && !query.includeDeleted) continue
       out.push(message)
@@ -166,7 +166,7 @@ class LmdbStore implements ChatStore {
   async countUnread(threadId: string, afterSeq: number, userId: string, cap: number) {
     let count = 0
     const range = { start: [threadId, afterSeq + 1], end: [threadId, SEQ_MAX] }
-    for (const { value: author } of this.layout.live.getRange(range as never)) {
+    for (const { value: author } of this.layout.live.getRange(range)) {
       if (author !== userId && ++count >= cap) break
     }
     return count

@@ -20,7 +20,7 @@ export function listUserThreads(
     : { start: from ?? [userId, sort], end: [userId, sort, KEY_MAX] }
   const needle = query.titleContains?.toLowerCase()
   const out: ThreadRecord[] = []
-  for (const key of layout.userThreads.getKeys(range as never)) {
+  for (const key of layout.userThreads.getKeys(range)) {
     const [, , ts, id] = key as [string, string, number, string]
     if (query.from && ts === query.from.ts && id === query.from.id) continue
     const thread = readThread(id)

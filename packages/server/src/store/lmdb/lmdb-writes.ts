@@ -104,7 +104,7 @@ function purgeThread(layout: LmdbLayout, threadId: string, thread: ThreadRecord 
     layout.changes,
     layout.markers,
   ] as const) {
-    removeRange(db as unknown as LmdbLayout['userThreads'], all.start, all.end)
+    removeRange(db, all.start, all.end)
   }
   layout.threads.removeSync(threadId)
 }
