@@ -1,0 +1,26 @@
+import fs from 'node:fs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestServer, type TestServer } from './harness.js'
+
+/** docs/api.md must describe every route the server runs (the OpenAPI document lists them). */
+describe('docs/api.md', () => {
+  let t: TestServer
+  beforeAll(async () => {
+    t = await startTestServer()
+  })
+  afterAll(async () => t.close())
+
+  it('mentions every route of the OpenAPI document', async () => {
+    const doc = fs.readFileSync(new URL('../../../docs/api.md', import.meta.url), 'utf8')
+    const openapi = (await t.raw().get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> }
+    const missing: string[] = []
+    for (const [path, ops] of Object.entries(openapi.paths)) {
+      const short = path.replace(/^\/frontend\/v1/, '')
+      const rows = doc.split('\n').filter((line) => line.includes(`\`${short}\``) || line.includes(`\`${path}\``) || line.includes(` \`${short}\`,`))
+      for (const method of Object.keys(ops)) {
+        if (!rows.some((row) => row.toUpperCase().includes(method.toUpperCase()))) missing.push(`${method.toUpperCase()} ${path}`)
+      }
+    }
+    expect(missing).toEqual([])
+  })
+})
