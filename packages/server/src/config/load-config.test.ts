@@ -304,3 +304,18 @@ describe('loadConfig errors', () => {
     ])
   })
 })
+
+describe('auth relations', () => {
+  it('rejects frontend keys without a signing key, naming the path but no key', () => {
+    const load = () => loadConfig({ argv: [], env: { PROGRESSDB_FRONTEND_KEYS: 'fk-secret-1' }, cwd: '/tmp' })
+    expect(load).toThrow(ConfigError)
+    try {
+      load()
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        { path: 'auth.signingKeys', message: 'at least one is required when auth.frontendKeys are set' },
+      ])
+      expect((error as ConfigError).message).not.toContain('fk-secret-1')
+    }
+  })
+})

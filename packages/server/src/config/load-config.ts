@@ -44,6 +44,10 @@ function checkLayer(layer: ConfigLayer): ConfigProblem[] {
 
 /** Checks that span keys; leaves that are not even numbers are reported by `checkLayer`. */
 function checkRelations(merged: ReadonlyMap<string, SourcedValue>): ConfigProblem[] {
+  return [...checkPageSizes(merged), ...checkSigningKeys(merged)]
+}
+
+function checkPageSizes(merged: ReadonlyMap<string, SourcedValue>): ConfigProblem[] {
   const pageDefault = merged.get('limits.pageSizeDefault')
   const pageMax = merged.get('limits.pageSizeMax')
   if (typeof pageDefault?.value !== 'number' || typeof pageMax?.value !== 'number') return []
@@ -56,6 +60,16 @@ function checkRelations(merged: ReadonlyMap<string, SourcedValue>): ConfigProble
         `limits.pageSizeMax from ${pageMax.source})`,
     },
   ]
+}
+
+/** Frontend keys are useless without a secret to check user signatures against. */
+function checkSigningKeys(merged: ReadonlyMap<string, SourcedValue>): ConfigProblem[] {
+  const count = (path: string) => {
+    const value = merged.get(path)?.value
+    return Array.isArray(value) ? value.length : 0
+  }
+  if (count('auth.frontendKeys') === 0 || count('auth.signingKeys') > 0) return []
+  return [{ path: 'auth.signingKeys', message: 'at least one is required when auth.frontendKeys are set' }]
 }
 
 function readFileLayer(
