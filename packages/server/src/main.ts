@@ -1,8 +1,13 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster'
+import { loadOrCreateDevKeys } from './auth/dev-keys.js'
+import { reportListening, runWorkerPool, workerCount } from './cluster/worker-pool.js'
 import { ConfigError } from './config/config-error.js'
+import type { Config } from './config/schema.js'
 import { loadConfig } from './config/load-config.js'
 import type { DevKeys } from './auth/dev-keys.js'
 import { createLogger } from './logging/logger.js'
+import { runBench } from './bench/bench-command.js'
 import { startServer } from './server.js'
 import { SERVER_VERSION } from './version.js'
 
@@ -10,6 +15,7 @@ const USAGE = `progressdb ${SERVER_VERSION}: the database for chat data
 
 Usage:
   progressdb serve [--host H] [--port N] [--data-dir DIR] [--config FILE] [--durability fast|safe] [--log-level L]
+  progressdb bench [--help]
   progressdb version
 
 Every option can also be set in the YAML file or as a PROGRESSDB_* variable (docs/config.md).`
@@ -28,14 +34,29 @@ function devKeysBanner(keys: DevKeys, dataDir: string): string {
   ].join('\n')
 }
 
+function onStopSignal(stop: (signal: string) => void): void {
+  process.once('SIGTERM', () => stop('SIGTERM'))
+  process.once('SIGINT', () => stop('SIGINT'))
+}
+
+function hasNoKeys(config: Config): boolean {
+  const a = config.auth
+  return [a.backendKeys, a.frontendKeys, a.adminKeys, a.signingKeys].every((l) => l.length === 0)
+}
+
 async function serve(argv: readonly string[]): Promise<void> {
   const { config, warnings } = loadConfig({ argv, env: process.env, cwd: process.cwd() })
   const log = createLogger(config.logging.level)
-  for (const warning of warnings) log.warn(warning)
+  const workers = workerCount(config)
+  if (cluster.isPrimary) for (const warning of warnings) log.warn(warning)
+  if (workers > 1 && cluster.isPrimary) return servePrimary(config, workers, log)
   const server = await startServer(config, { log })
-  if (server.devKeys) process.stdout.write(devKeysBanner(server.devKeys, config.storage.dataDir) + '\n')
-  process.stdout.write(`ProgressDB listening on ${server.url}\n`)
-  const stop = (signal: string) => {
+  if (cluster.isWorker) reportListening(server.url)
+  else {
+    if (server.devKeys) process.stdout.write(devKeysBanner(server.devKeys, config.storage.dataDir) + '\n')
+    process.stdout.write(`ProgressDB listening on ${server.url}\n`)
+  }
+  onStopSignal((signal) => {
     log.info('shutting down', { signal })
     server.close().then(
       () => process.exit(0),
@@ -44,9 +65,24 @@ async function serve(argv: readonly string[]): Promise<void> {
         process.exit(1)
       },
     )
+  })
+}
+
+/** `--workers N`: dev keys are made once here, before the workers that share them start. */
+async function servePrimary(config: Config, workers: number, log: ReturnType<typeof createLogger>) {
+  if (hasNoKeys(config)) {
+    const { keys } = loadOrCreateDevKeys(config.storage.dataDir)
+    process.stdout.write(devKeysBanner(keys, config.storage.dataDir) + '\n')
   }
-  process.once('SIGTERM', () => stop('SIGTERM'))
-  process.once('SIGINT', () => stop('SIGINT'))
+  const pool = await runWorkerPool(workers, log)
+  process.stdout.write(`ProgressDB listening on ${pool.url} (${workers} workers)\n`)
+  onStopSignal((signal) => {
+    log.info('shutting down workers', { signal, workers })
+    pool.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
+  })
 }
 
 async function main(args: readonly string[]): Promise<number> {
@@ -59,6 +95,7 @@ async function main(args: readonly string[]): Promise<number> {
     process.stdout.write(USAGE + '\n')
     return command === undefined ? 2 : 0
   }
+  if (command === 'bench') return runBench(rest)
   if (command !== 'serve') {
     process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`)
     return 2

@@ -31,6 +31,8 @@ const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i
 export function parseLeafText(leaf: ConfigLeaf, text: string): unknown {
   const trimmed = text.trim()
   if (literalValues(leaf.schema) !== undefined) return trimmed
+  // A union of an integer and words (`workers: 2 | auto`): digits are the integer.
+  if (Array.isArray(leaf.schema.anyOf) && INTEGER_TEXT.test(trimmed)) return Number(trimmed)
   switch (leaf.schema.type) {
     case 'integer':
       return INTEGER_TEXT.test(trimmed) ? Number(trimmed) : text

@@ -38,6 +38,8 @@ export function describeExpected(schema: TSchema): string {
     const quoted = literals.map((l) => `'${l}'`)
     return quoted.length === 1 ? `must be ${quoted[0]}` : `must be one of ${quoted.join(', ')}`
   }
+  if (Array.isArray(schema.anyOf))
+    return `must be ${(schema.anyOf as TSchema[]).map((m) => describeExpected(m).replace(/^must be /, '')).join(' or ')}`
   switch (schema.type) {
     case 'integer':
       return `must be an ${numberWords('integer', schema)}`
@@ -58,6 +60,7 @@ export function describeExpected(schema: TSchema): string {
 export function describeType(schema: TSchema): string {
   const literals = literalValues(schema)
   if (literals !== undefined) return literals.map((l) => `'${l}'`).join(' | ')
+  if (Array.isArray(schema.anyOf)) return (schema.anyOf as TSchema[]).map(describeType).join(' | ')
   const { min, max } = bounds(schema)
   switch (schema.type) {
     case 'integer':

@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       host: '127.0.0.1',
       port: 8080,
       corsOrigins: [],
+      workers: 1,
       shutdownGraceMs: 10000,
     })
     expect(config.storage).toEqual({

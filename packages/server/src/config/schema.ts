@@ -82,6 +82,12 @@ export const ConfigSchema = Type.Object(
       corsOrigins: list('Browser origins allowed by CORS; `*` allows any origin.', {
         env: 'PROGRESSDB_CORS_ORIGINS',
       }),
+      workers: Type.Union([Type.Integer({ minimum: 1, maximum: 256 }), Type.Literal('auto')], {
+        default: 1,
+        description:
+          'Processes serving one data directory (node:cluster, one shared port); `auto` is one per core.',
+        ...sources({ env: 'PROGRESSDB_WORKERS', flag: '--workers' }),
+      }),
       shutdownGraceMs: int(
         0,
         undefined,

@@ -1,0 +1,82 @@
+/**
+ * How a client proves who it is (docs/api.md, Auth). Exactly one shape:
+ * - a publishable frontend key with the user's id and a signature from your backend
+ *   (`userSignature`, or `getUserSignature` to fetch one and fetch again when it expires);
+ * - a secret backend key acting as `userId` (server-side only);
+ * - a bare `apiKey` for routes that need no user (backend signing, admin).
+ */
+export type Credentials =
+  | { frontendKey: string; userId: string; userSignature: string }
+  | { frontendKey: string; userId: string; getUserSignature: () => Promise<string> | string }
+  | { backendKey: string; userId: string }
+  | { apiKey: string }
+
+/** Headers for one request, and the signature generation they were built from. */
+export interface AuthHeaders {
+  headers: Record<string, string>
+  generation: number
+}
+
+export interface Auth {
+  /** The user the credentials act for, if any. */
+  readonly userId: string | undefined
+  headers(): Promise<AuthHeaders>
+  /**
+   * Called when the server rejected the signature of `generation`. Returns true when a new
+   * signature is available (the request may be sent again), false when nothing can change.
+   */
+  refresh(generation: number): Promise<boolean>
+}
+
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
+
+/** Builds the auth headers for `credentials`; a signature function is called lazily, once. */
+export function createAuth(credentials: Credentials): Auth {
+  if ('apiKey' in credentials) {
+    const headers = bearer(credentials.apiKey)
+    return { userId: undefined, headers: async () => ({ headers, generation: 0 }), refresh: async () => false }
+  }
+  if ('backendKey' in credentials) {
+    const headers = { ...bearer(credentials.backendKey), 'x-user-id': credentials.userId }
+    return { userId: credentials.userId, headers: async () => ({ headers, generation: 0 }), refresh: async () => false }
+  }
+  const base = { ...bearer(credentials.frontendKey), 'x-user-id': credentials.userId }
+  if ('userSignature' in credentials) {
+    const headers = { ...base, 'x-user-signature': credentials.userSignature }
+    return { userId: credentials.userId, headers: async () => ({ headers, generation: 0 }), refresh: async () => false }
+  }
+  return signatureFetchingAuth(credentials.userId, base, credentials.getUserSignature)
+}
+
+function signatureFetchingAuth(
+  userId: string,
+  base: Record<string, string>,
+  getUserSignature: () => Promise<string> | string,
+): Auth {
+  let generation = 0
+  let signature: Promise<string> | undefined
+  const fetchSignature = () => {
+    const pending = Promise.resolve().then(getUserSignature)
+    // A failed fetch is not cached: the next request asks again.
+    pending.catch(() => {
+      if (signature === pending) signature = undefined
+    })
+    return pending
+  }
+  return {
+    userId,
+    async headers() {
+      signature ??= fetchSignature()
+      const [pending, used] = [signature, generation]
+      return { headers: { ...base, 'x-user-signature': await pending }, generation: used }
+    },
+    async refresh(rejected) {
+      // Requests that failed together share one new signature.
+      if (rejected === generation) {
+        generation += 1
+        signature = fetchSignature()
+      }
+      return true
+    },
+  }
+}

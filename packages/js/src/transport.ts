@@ -1,0 +1,239 @@
+import type { ErrorBody } from '@progressdb/protocol'
+import { createAuth, type Credentials } from './credentials.js'
+import { ProgressDBError, isProgressDBError } from './errors.js'
+import { DEFAULT_RETRY, isRetryable, retryDelayMs, type RetryOptions } from './retry-policy.js'
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+export type QueryValue = string | number | boolean | undefined
+
+/** One API call, as the resource modules describe it. */
+export interface RequestSpec {
+  method: HttpMethod
+  /** Path with its segments already encoded, e.g. `/frontend/v1/threads/t1`. */
+  path: string
+  query?: Record<string, QueryValue>
+  body?: unknown
+  /** Safe to send again (reads are always). Creates with a client id, reactions, read markers. */
+  idempotent?: boolean
+}
+
+/** Per-call options accepted by every client method. */
+export interface RequestOptions {
+  /** Cancels the call (and its retries); it then rejects with code `ABORTED`. */
+  signal?: AbortSignal
+  /** Limit for each attempt, response body included. Defaults to the client's `timeoutMs`. */
+  timeoutMs?: number
+  /** Overrides the client's `retry.retries` for this call. */
+  retries?: number
+  /** `safe` waits for the write to be flushed to disk (docs/operations.md). */
+  durability?: 'fast' | 'safe'
+  headers?: Record<string, string>
+}
+
+export interface TransportOptions {
+  /** The server's origin, e.g. `https://chat-db.example.com` (a path prefix is kept). */
+  baseUrl: string
+  credentials: Credentials
+  /** A fetch implementation; defaults to the global one. */
+  fetch?: typeof fetch
+  /** Per-attempt limit in milliseconds. Default 30 000. */
+  timeoutMs?: number
+  retry?: Partial<RetryOptions>
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>
+}
+
+/** Sends API requests with auth, timeouts, retries and typed errors. */
+export interface Transport {
+  /** The user the credentials act for, if any. */
+  readonly userId: string | undefined
+  request<T>(spec: RequestSpec, options?: RequestOptions): Promise<T>
+}
+
+interface RawResponse {
+  status: number
+  headers: Headers
+  text: string
+}
+
+const SIGNATURE_CODES = new Set(['SIGNATURE_EXPIRED', 'INVALID_SIGNATURE'])
+
+/**
+ * The HTTP layer every client is built on. Use it directly only for routes the resource
+ * clients do not cover.
+ *
+ * @example
+ * const http = createTransport({ baseUrl, credentials: { apiKey: adminKey } })
+ * const health = await http.request<{ status: string }>({ method: 'GET', path: '/admin/health' })
+ */
+export function createTransport(options: TransportOptions): Transport {
+  if (!options.fetch && typeof globalThis.fetch !== 'function')
+    throw new TypeError('ProgressDB: no global fetch here; pass options.fetch.')
+  // Called through globalThis so browsers never see a detached `fetch` ("Illegal invocation").
+  const fetchFn: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  const baseUrl = options.baseUrl.replace(/\/+$/, '')
+  const retry: RetryOptions = { ...DEFAULT_RETRY, ...options.retry }
+  const auth = createAuth(options.credentials)
+  const defaultTimeoutMs = options.timeoutMs ?? 30_000
+
+  async function request<T>(spec: RequestSpec, call: RequestOptions = {}): Promise<T> {
+    const url = baseUrl + spec.path + queryString(spec.query)
+    const repeatable = spec.method === 'GET' || spec.idempotent === true
+    const maxRetries = repeatable ? (call.retries ?? retry.retries) : 0
+    let retriesUsed = 0
+    let refreshed = false
+    for (;;) {
+      throwIfAborted(call.signal)
+      const { headers: authHeaders, generation } = await auth.headers()
+      const init: RequestInit = {
+        method: spec.method,
+        headers: { accept: 'application/json', ...options.headers, ...durabilityHeader(call), ...call.headers, ...authHeaders },
+      }
+      if (spec.body !== undefined) {
+        init.body = JSON.stringify(spec.body)
+        ;(init.headers as Record<string, string>)['content-type'] = 'application/json'
+      }
+      try {
+        const raw = await attempt(fetchFn, url, init, call.signal, call.timeoutMs ?? defaultTimeoutMs)
+        return parseResponse<T>(raw)
+      } catch (caught) {
+        const error = asProgressDBError(caught)
+        // A rejected signature changed nothing on the server, so any request may be re-sent once.
+        if (!refreshed && SIGNATURE_CODES.has(error.code) && (await auth.refresh(generation))) {
+          refreshed = true
+          continue
+        }
+        if (retriesUsed >= maxRetries || !isRetryable(error)) throw error
+        const delayMs = retryDelayMs(error, ++retriesUsed, retry)
+        if (delayMs === undefined) throw error
+        await sleep(delayMs, call.signal)
+      }
+    }
+  }
+
+  return { userId: auth.userId, request }
+}
+
+function durabilityHeader(call: RequestOptions): Record<string, string> {
+  return call.durability ? { 'x-progressdb-durability': call.durability } : {}
+}
+
+function queryString(query: RequestSpec['query']): string {
+  if (!query) return ''
+  const params = new URLSearchParams()
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value))
+  const text = params.toString()
+  return text ? `?${text}` : ''
+}
+
+/** One fetch with its own timeout; the body is read inside the time limit too. */
+async function attempt(
+  fetchFn: typeof fetch,
+  url: string,
+  init: RequestInit,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+): Promise<RawResponse> {
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, timeoutMs)
+  const onAbort = () => controller.abort()
+  signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    const res = await fetchFn(url, { ...init, signal: controller.signal })
+    return { status: res.status, headers: res.headers, text: await res.text() }
+  } catch (cause) {
+    if (signal?.aborted) throw abortedError(signal)
+    if (timedOut)
+      throw new ProgressDBError({ status: 0, code: 'TIMEOUT', message: `No response within ${timeoutMs} ms.`, cause })
+    throw new ProgressDBError({ status: 0, code: 'NETWORK_ERROR', message: 'The request got no response.', cause })
+  } finally {
+    clearTimeout(timer)
+    signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+function parseResponse<T>(raw: RawResponse): T {
+  if (raw.status < 200 || raw.status >= 300) throw errorFromResponse(raw)
+  if (raw.status === 204 || raw.text === '') return undefined as T
+  try {
+    return JSON.parse(raw.text) as T
+  } catch (cause) {
+    throw new ProgressDBError({
+      status: raw.status,
+      code: 'BAD_RESPONSE',
+      message: 'The response is not JSON.',
+      requestId: raw.headers.get('x-request-id') ?? undefined,
+      cause,
+    })
+  }
+}
+
+function errorFromResponse(raw: RawResponse): ProgressDBError {
+  const requestId = raw.headers.get('x-request-id') ?? undefined
+  const retryAfterS = parseRetryAfter(raw.headers.get('retry-after'))
+  const body = parseErrorBody(raw.text)
+  if (!body)
+    return new ProgressDBError({
+      status: raw.status,
+      code: 'BAD_RESPONSE',
+      message: `HTTP ${raw.status} without an API error body.`,
+      requestId,
+      retryAfterS,
+    })
+  return new ProgressDBError({
+    status: raw.status,
+    code: body.code,
+    message: body.error,
+    requestId: body.request_id || requestId,
+    retryAfterS,
+    details: body.details,
+  })
+}
+
+function parseErrorBody(text: string): ErrorBody | undefined {
+  try {
+    const body = JSON.parse(text) as Partial<ErrorBody> | null
+    return typeof body?.code === 'string' && typeof body.error === 'string' ? (body as ErrorBody) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** `Retry-After` is seconds or an HTTP date. */
+function parseRetryAfter(value: string | null): number | undefined {
+  if (value === null) return undefined
+  if (/^\d+$/.test(value.trim())) return Number(value)
+  const at = Date.parse(value)
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000))
+}
+
+function asProgressDBError(error: unknown): ProgressDBError {
+  if (isProgressDBError(error)) return error
+  return new ProgressDBError({ status: 0, code: 'NETWORK_ERROR', message: String(error), cause: error })
+}
+
+function abortedError(signal: AbortSignal): ProgressDBError {
+  return new ProgressDBError({ status: 0, code: 'ABORTED', message: 'The request was aborted.', cause: signal.reason })
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortedError(signal)
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(abortedError(signal!))
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}

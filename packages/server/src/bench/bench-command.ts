@@ -1,0 +1,158 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { createBenchClient, type BenchKeys } from './bench-fixture.js'
+import { machineInfo, renderTable, writeResults } from './bench-report.js'
+import {
+  baselineScenario,
+  chatScenario,
+  createScenario,
+  largeScenario,
+  readScenario,
+  type BenchRow,
+  type ScenarioContext,
+} from './bench-scenarios.js'
+import type { LoadResult } from './load-loop.js'
+import { memoryScenario } from './memory-scenario.js'
+import { sampleProcessTree, spawnServer, type ServerProcess } from './server-process.js'
+
+const ALL = ['baseline', 'create', 'read', 'chat', 'large', 'workers', 'memory'] as const
+const KEYS: BenchKeys = { backend: 'bench-backend-key', frontend: 'bench-frontend-key', signing: 'bench-signing-key' }
+const ECHO = fileURLToPath(new URL('./echo-server.js', import.meta.url))
+
+export const BENCH_USAGE = `progressdb bench [options]
+  --scenarios LIST      comma-separated, of: ${ALL.join(', ')} (default: all)
+  --duration-s N        seconds per measured run (default 8)
+  --memory-messages N   creates in the memory run (default 1000000)
+  --read-threads N      threads of 10,000 messages for the read scenario (default 4)
+  --out DIR             where results JSON goes (default bench/results)
+  --url URL             target a running server instead (needs --backend-key, --frontend-key, --signing-key)`
+
+async function startBenchServer(workers: number): Promise<{ proc: ServerProcess; dataDir: string }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdb-bench-'))
+  const args = ['--port', '0', '--data-dir', dataDir, '--log-level', 'warn']
+  if (workers > 1) args.push('--workers', String(workers))
+  const proc = await spawnServer({
+    args,
+    env: {
+      PROGRESSDB_BACKEND_KEYS: KEYS.backend,
+      PROGRESSDB_FRONTEND_KEYS: KEYS.frontend,
+      PROGRESSDB_SIGNING_KEYS: KEYS.signing,
+      PROGRESSDB_BODY_MAX_BYTES: String(16 << 20),
+      // Rate limiting stays on the measured path, with limits the load cannot reach.
+      PROGRESSDB_RATE_LIMIT_USER_PER_SECOND: '1000000000',
+      PROGRESSDB_RATE_LIMIT_KEY_PER_SECOND: '1000000000',
+    },
+  })
+  return { proc, dataDir }
+}
+
+function measuring(pid: number | undefined): ScenarioContext['measure'] {
+  return async (run: () => Promise<LoadResult>) => {
+    if (pid === undefined) return { result: await run() }
+    const before = sampleProcessTree(pid)
+    let peakRss = before.rssBytes
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, sampleProcessTree(pid).rssBytes)), 500)
+    const result = await run()
+    clearInterval(sampler)
+    const after = sampleProcessTree(pid)
+    peakRss = Math.max(peakRss, after.rssBytes)
+    return { result, server: { cpuPercent: ((after.cpuS - before.cpuS) / result.durationS) * 100, rssMb: peakRss / (1 << 20) } }
+  }
+}
+
+async function withServer<T>(workers: number, body: (url: string, pid: number, dataDir: string) => Promise<T>): Promise<T> {
+  const { proc, dataDir } = await startBenchServer(workers)
+  try {
+    return await body(proc.url, proc.child.pid!, dataDir)
+  } finally {
+    await proc.stop()
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+export async function runBench(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      scenarios: { type: 'string' },
+      'duration-s': { type: 'string', default: '8' },
+      'memory-messages': { type: 'string', default: '1000000' },
+      'read-threads': { type: 'string', default: '4' },
+      out: { type: 'string', default: 'bench/results' },
+      url: { type: 'string' },
+      'backend-key': { type: 'string' },
+      'frontend-key': { type: 'string' },
+      'signing-key': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  })
+  if (values.help) {
+    process.stdout.write(BENCH_USAGE + '\n')
+    return 0
+  }
+  const chosen = new Set(values.scenarios ? values.scenarios.split(',') : ALL)
+  const unknown = [...chosen].filter((s) => !(ALL as readonly string[]).includes(s))
+  if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')}`)
+  const durationMs = Number(values['duration-s']) * 1000
+  const rows: BenchRow[] = []
+  const extra: Record<string, unknown> = {}
+  const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`)
+
+  const runSuite = async (url: string, pid: number | undefined, keys: BenchKeys, prefix: string) => {
+    const client = createBenchClient(url, keys, 64)
+    const ctx: ScenarioContext = { client, durationMs, measure: measuring(pid) }
+    try {
+      if (chosen.has('create')) (log('create'), rows.push(...(await createScenario(ctx, prefix))))
+      if (chosen.has('read')) (log('read (seeding)'), rows.push(...(await readScenario(ctx, Number(values['read-threads'])))))
+      if (chosen.has('chat')) (log('chat (seeding)'), rows.push(...(await chatScenario(ctx))))
+      if (chosen.has('large')) (log('large'), rows.push(...(await largeScenario(ctx))))
+    } finally {
+      await client.close()
+    }
+  }
+
+  if (values.url) {
+    const keys = { backend: values['backend-key'] ?? '', frontend: values['frontend-key'] ?? '', signing: values['signing-key'] ?? '' }
+    await runSuite(values.url, undefined, keys, 'bench')
+  } else {
+    if (chosen.has('baseline')) {
+      log('baseline')
+      const echo = await spawnServer({ script: ECHO, args: [] })
+      const client = createBenchClient(echo.url, KEYS, 64)
+      rows.push(...(await baselineScenario({ client, durationMs, measure: measuring(echo.child.pid) })))
+      await client.close()
+      await echo.stop()
+    }
+    await withServer(1, (url, pid) => runSuite(url, pid, KEYS, 'w1'))
+    if (chosen.has('workers'))
+      await withServer(2, async (url, pid) => {
+        log('create with 2 workers')
+        const client = createBenchClient(url, KEYS, 64)
+        const ctx: ScenarioContext = { client, durationMs, measure: measuring(pid) }
+        const created = await createScenario(ctx, 'w2')
+        rows.push(...created.filter((r) => r.loop === 'closed').map((r) => ({ ...r, scenario: 'create, 2 workers' })))
+        await client.close()
+      })
+    if (chosen.has('memory'))
+      await withServer(1, async (url, pid, dataDir) => {
+        log(`memory: ${values['memory-messages']} creates`)
+        const client = createBenchClient(url, KEYS, 64)
+        const memory = await memoryScenario(client, pid, dataDir, Number(values['memory-messages']))
+        rows.push(memory.row)
+        extra.memory = { maxRssMb: memory.maxRssMb, bytesPerMessage: memory.bytesPerMessage, rssTimelineMb: memory.rssTimeline }
+        await client.close()
+      })
+  }
+
+  const baselineRps = rows.find((r) => r.scenario === 'baseline echo')?.result.rps
+  const table = renderTable(rows, baselineRps)
+  process.stdout.write(`\n${table}\n\n`)
+  const machine = machineInfo()
+  process.stdout.write(`machine: ${machine.nproc} cores, ${machine.cpu}, node ${machine.node}, commit ${machine.commit}\n`)
+  const file = writeResults(values.out, { machine, durationMs, rows, ...extra })
+  process.stdout.write(`results: ${file}\n`)
+  return rows.some((r) => r.result.requests === 0) ? 1 : 0
+}

@@ -1,0 +1,49 @@
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { BenchRow } from './bench-scenarios.js'
+
+export function machineInfo() {
+  let commit = 'unknown'
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+  } catch {
+    // Not a git checkout.
+  }
+  return { nproc: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, commit, date: new Date().toISOString() }
+}
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length))
+const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s)
+
+export function renderTable(rows: readonly BenchRow[], baselineRps: number | undefined): string {
+  const header = ['scenario', 'mode', 'loop', 'load', 'req/s', 'vs echo', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors', 'cpu %', 'rss MB', 'note']
+  const lines = rows.map((r) => [
+    r.scenario,
+    r.mode,
+    r.loop,
+    r.load,
+    r.result.rps.toFixed(0),
+    baselineRps && r.loop === 'closed' ? `${((r.result.rps / baselineRps) * 100).toFixed(0)} %` : '',
+    r.result.latencyMs.p50.toFixed(2),
+    r.result.latencyMs.p90.toFixed(2),
+    r.result.latencyMs.p99.toFixed(2),
+    r.result.latencyMs.max.toFixed(1),
+    String(r.result.errors),
+    r.server ? r.server.cpuPercent.toFixed(0) : '',
+    r.server ? r.server.rssMb.toFixed(0) : '',
+    r.note ?? '',
+  ])
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
+  const numeric = new Set([4, 5, 6, 7, 8, 9, 10, 11, 12])
+  const fmt = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? lpad(c, widths[i]!) : pad(c, widths[i]!))).join('  ')
+  return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n')
+}
+
+export function writeResults(outDir: string, payload: unknown): string {
+  fs.mkdirSync(outDir, { recursive: true })
+  const file = path.join(outDir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
+  fs.writeFileSync(file, JSON.stringify(payload, null, 2) + '\n')
+  return file
+}

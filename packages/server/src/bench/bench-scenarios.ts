@@ -1,0 +1,98 @@
+import { BENCH_USERS, BODY_1KB, seedThreads, type BenchClient } from './bench-fixture.js'
+import { runClosedLoop, runOpenLoop, type LoadResult, type NextRequest } from './load-loop.js'
+
+export type Mode = 'fast' | 'safe'
+
+/** One measured run, as printed and written to JSON. */
+export interface BenchRow {
+  scenario: string
+  mode: Mode | '-'
+  loop: 'closed' | 'open'
+  load: string
+  result: LoadResult
+  server?: { cpuPercent: number; rssMb: number }
+  note?: string
+}
+
+export interface ScenarioContext {
+  client: BenchClient
+  durationMs: number
+  /** Measures the server process tree around a run (absent with --url). */
+  measure: (run: () => Promise<LoadResult>) => Promise<{ result: LoadResult; server?: BenchRow['server'] }>
+}
+
+const THREADS = 1000
+
+async function closed(ctx: ScenarioContext, scenario: string, mode: Mode | '-', connections: number, next: NextRequest, note?: string): Promise<BenchRow> {
+  const { result, server } = await ctx.measure(() => runClosedLoop(ctx.client.pool, next, { connections, durationMs: ctx.durationMs }))
+  return { scenario, mode, loop: 'closed', load: `${connections} conns`, result, server, note }
+}
+
+async function open(ctx: ScenarioContext, scenario: string, mode: Mode, ratePerS: number, next: NextRequest): Promise<BenchRow> {
+  const { result, server } = await ctx.measure(() => runOpenLoop(ctx.client.pool, next, { ratePerS, durationMs: ctx.durationMs }))
+  return { scenario, mode, loop: 'open', load: `${ratePerS}/s`, result, server }
+}
+
+/** Message creates spread over 1,000 threads, 1 KB bodies, frontend key + user signatures. */
+export async function createScenario(ctx: ScenarioContext, prefix: string): Promise<BenchRow[]> {
+  const next = (mode: Mode): NextRequest => (i) => ctx.client.create(`${prefix}-${i % THREADS}`, i % THREADS, BODY_1KB, mode)
+  return [
+    await closed(ctx, 'create', 'fast', 64, next('fast')),
+    await open(ctx, 'create', 'fast', 3000, next('fast')),
+    await closed(ctx, 'create', 'safe', 64, next('safe')),
+    await open(ctx, 'create', 'safe', 1000, next('safe')),
+  ]
+}
+
+/** Newest-50 pages and anchor reads of threads holding 10,000 messages each. */
+export async function readScenario(ctx: ScenarioContext, threadCount: number): Promise<BenchRow[]> {
+  const threads = Array.from({ length: threadCount }, (_, i) => ({ id: `read-${i}`, owner: i }))
+  await seedThreads(ctx.client, threads, 10_000)
+  const page = (i: number, query: string) => ({
+    method: 'GET' as const,
+    path: `/frontend/v1/threads/read-${i % threadCount}/messages?${query}`,
+    headers: ctx.client.as(i % threadCount, undefined),
+  })
+  return [
+    await closed(ctx, 'read newest-50', '-', 64, (i) => page(i, 'limit=50')),
+    await closed(ctx, 'read anchor-50', '-', 64, (i) => page(i, `limit=50&anchor=m${(i * 7919) % 10_000}`)),
+  ]
+}
+
+/** 70 % newest-50 reads, 25 % creates, 5 % edits over 1,000 threads. */
+export async function chatScenario(ctx: ScenarioContext): Promise<BenchRow[]> {
+  const threads = Array.from({ length: THREADS }, (_, i) => ({ id: `chat-${i}`, owner: i }))
+  await seedThreads(ctx.client, threads, 10)
+  const edit = JSON.stringify({ body: { text: 'edited '.repeat(140) } })
+  const next = (mode: Mode): NextRequest => (i) => {
+    const t = (i * 7) % THREADS
+    const roll = i % 20
+    if (roll < 14) return { method: 'GET', path: `/frontend/v1/threads/chat-${t}/messages?limit=50`, headers: ctx.client.as(t, undefined) }
+    if (roll < 19) return ctx.client.create(`chat-${t}`, t, BODY_1KB, mode)
+    return { method: 'PUT', path: `/frontend/v1/threads/chat-${t}/messages/m${i % 10}`, headers: ctx.client.as(t, mode), body: edit }
+  }
+  return [await closed(ctx, 'chat mix', 'fast', 64, next('fast')), await closed(ctx, 'chat mix', 'safe', 64, next('safe'))]
+}
+
+/** Bursts of 1 MiB and 8 MiB bodies (code-agent payloads). */
+export async function largeScenario(ctx: ScenarioContext): Promise<BenchRow[]> {
+  const body = (bytes: number) => JSON.stringify({ role: 'tool', body: { text: 'y'.repeat(bytes - 40) } })
+  const rows: BenchRow[] = []
+  for (const [label, bytes, conns] of [['1 MiB', 1 << 20, 8], ['8 MiB', 8 << 20, 2]] as const) {
+    const payload = body(bytes)
+    for (const mode of ['fast', 'safe'] as const) {
+      const row = await closed(ctx, `large ${label}`, mode, conns, (i) => ctx.client.create(`large-${i % 16}`, i % 16, payload, mode))
+      row.note = `${((row.result.rps * bytes) / (1 << 20)).toFixed(0)} MiB/s`
+      rows.push(row)
+    }
+  }
+  return rows
+}
+
+/** A trivial JSON echo on node:http: the ceiling the HTTP stack sets here. */
+export async function baselineScenario(ctx: ScenarioContext): Promise<BenchRow[]> {
+  const headers = { 'content-type': 'application/json' }
+  return [await closed(ctx, 'baseline echo', '-', 64, () => ({ method: 'POST', path: '/echo', headers, body: BODY_1KB }))]
+}
+
+export const SCENARIO_USERS = BENCH_USERS

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+const MAIN = fileURLToPath(new URL('../main.js', import.meta.url))
+
+export interface ServerProcess {
+  url: string
+  child: ChildProcess
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  exited: Promise<number | string>
+  stop(signal?: NodeJS.Signals): Promise<number | string>
+}
+
+export interface SpawnOptions {
+  args: readonly string[]
+  env?: Record<string, string>
+  /** Another entry script instead of the server's main (the echo baseline). */
+  script?: string
+  startTimeoutMs?: number
+}
+
+/**
+ * Starts a ProgressDB server (the compiled CLI) as a child process and resolves once it prints
+ * its URL. Used by the benchmark and by the crash tests, which need a process they can kill.
+ */
+export function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
+  const script = options.script ?? MAIN
+  const args = options.script ? [script, ...options.args] : [script, 'serve', ...options.args]
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
+  )
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`server did not start in time:\n${output}`))
+    }, options.startTimeoutMs ?? 20_000)
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString()
+      const match = /listening on (http:\/\/\S+)/.exec(output)
+      if (match) {
+        clearTimeout(timer)
+        resolve({
+          url: match[1]!,
+          child,
+          output: () => output,
+          exited,
+          stop: (signal = 'SIGTERM') => {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal)
+            return exited
+          },
+        })
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    void exited.then((code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited (${code}) before it was ready:\n${output}`))
+    })
+  })
+}
+
+const CLOCK_TICKS_PER_S = 100
+
+function childrenOf(pid: number): number[] {
+  const out: number[] = []
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+      if (ppid === pid) out.push(Number(entry))
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out
+}
+
+/** CPU seconds and RSS bytes of a process and its children (the workers), from /proc. */
+export function sampleProcessTree(pid: number): { cpuS: number; rssBytes: number } {
+  let cpuS = 0
+  let rssBytes = 0
+  for (const p of [pid, ...childrenOf(pid)]) {
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      cpuS += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S
+      const status = fs.readFileSync(`/proc/${p}/status`, 'utf8')
+      rssBytes += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024
+    } catch {
+      // Gone.
+    }
+  }
+  return { cpuS, rssBytes }
+}

@@ -1,0 +1,61 @@
+import cluster, { type Worker } from 'node:cluster'
+import os from 'node:os'
+import type { Config } from '../config/schema.js'
+import type { Logger } from '../logging/logger.js'
+
+export type WorkerMessage = { type: 'listening'; url: string }
+
+export function workerCount(config: Config): number {
+  return config.server.workers === 'auto' ? os.availableParallelism() : config.server.workers
+}
+
+/**
+ * The primary of `--workers N`: forks N processes that each open the same LMDB environment
+ * (LMDB is multi-process safe: one writer at a time, readers never block) and share one port
+ * through node:cluster. Resolves with the URL once every worker listens; a worker that dies is
+ * replaced; SIGTERM/SIGINT stop every worker gracefully, then the primary exits.
+ */
+export function runWorkerPool(count: number, log: Logger): Promise<{ url: string; stop: () => Promise<void> }> {
+  let stopping = false
+  const urls = new Map<number, string>()
+  const fork = () => {
+    const worker = cluster.fork()
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'listening') urls.set(worker.id, message.url)
+    })
+    return worker
+  }
+  cluster.on('exit', (worker: Worker, code, signal) => {
+    urls.delete(worker.id)
+    if (stopping) return
+    log.error('worker exited; starting a replacement', { worker: worker.id, code, signal })
+    fork()
+  })
+  for (let i = 0; i < count; i++) fork()
+
+  const stop = async () => {
+    stopping = true
+    const alive = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead())
+    await Promise.all(
+      alive.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            w.once('exit', () => resolve())
+            w.process.kill('SIGTERM')
+          }),
+      ),
+    )
+  }
+  return new Promise((resolve) => {
+    const check = setInterval(() => {
+      if (urls.size < count) return
+      clearInterval(check)
+      resolve({ url: [...urls.values()][0]!, stop })
+    }, 20)
+  })
+}
+
+/** In a worker: tell the primary where this worker listens. */
+export function reportListening(url: string): void {
+  process.send?.({ type: 'listening', url } satisfies WorkerMessage)
+}

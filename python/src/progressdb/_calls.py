@@ -1,0 +1,382 @@
+"""Every API operation as a `Call`: the request to send and the parser of its response.
+
+Both clients (`ProgressDB` and `AsyncProgressDB`) build their requests here and differ only in
+how they send them, so an operation is defined once for both transports.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Callable, Generic, Optional, TypeVar, Union, cast
+from urllib.parse import quote
+
+from ._ids import new_id
+from .errors import ProgressDBError
+from .models import (
+    EventPage,
+    Health,
+    Message,
+    MessagePage,
+    MessageVersion,
+    Participant,
+    ParticipantRole,
+    Stats,
+    Thread,
+    ThreadPage,
+    ThreadSort,
+)
+
+T = TypeVar("T")
+
+
+class NotGiven:
+    """The type of `NOT_GIVEN`: "leave this field as it is", distinct from None (JSON null)."""
+
+    _instance: Optional["NotGiven"] = None
+
+    def __new__(cls) -> "NotGiven":
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NOT_GIVEN = NotGiven()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The user a request acts as: `X-User-ID`, plus `X-User-Signature` for frontend keys."""
+
+    user_id: str
+    signature: Optional[str] = None
+
+    def headers(self) -> dict[str, str]:
+        out = {"X-User-ID": self.user_id}
+        if self.signature is not None:
+            out["X-User-Signature"] = self.signature
+        return out
+
+
+@dataclass(frozen=True)
+class Call(Generic[T]):
+    """One request of the API and how to read its answer."""
+
+    method: str
+    path: str
+    parse: Callable[[Any], T]
+    actor: Optional[Actor] = None
+    params: Mapping[str, str] = field(default_factory=dict)
+    json: Any = None
+    has_body: bool = False
+    # May be sent again when the first outcome is unknown (dropped connection, 502/503/504):
+    # reads, creates that carry a client id, and pure computations like signing.
+    retry_safe: bool = False
+    writes: bool = False
+
+
+def _seg(value: str) -> str:
+    """One path segment, percent-encoded so an id can never reach another route."""
+    return quote(value, safe=":@")
+
+
+def _thread_path(thread_id: str) -> str:
+    return f"/frontend/v1/threads/{_seg(thread_id)}"
+
+
+def _message_path(thread_id: str, message_id: str) -> str:
+    return f"{_thread_path(thread_id)}/messages/{_seg(message_id)}"
+
+
+def _query(**values: Union[str, int, bool, None]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, value in values.items():
+        if value is None or value is False:
+            continue
+        out[name] = "true" if value is True else str(value)
+    return out
+
+
+def _compact(**values: Any) -> dict[str, Any]:
+    """A JSON body of the fields that were given (NOT_GIVEN drops a field; None stays null)."""
+    return {k: v for k, v in values.items() if not isinstance(v, NotGiven)}
+
+
+def _field(body: Any, name: str) -> Any:
+    if not isinstance(body, dict) or name not in body:
+        raise ProgressDBError(f"Unexpected response from the server: no `{name}` field.")
+    return body[name]
+
+
+def _thread(body: Any) -> Thread:
+    return cast(Thread, _field(body, "thread"))
+
+
+def _message(body: Any) -> Message:
+    return cast(Message, _field(body, "message"))
+
+
+def _participants(body: Any) -> list[Participant]:
+    return cast(list[Participant], _field(body, "participants"))
+
+
+def _page(name: str) -> Callable[[Any], Any]:
+    def parse(body: Any) -> Any:
+        _field(body, name)
+        _field(body, "pagination")
+        return body
+
+    return parse
+
+
+def _maybe(parse: Callable[[Any], T]) -> Callable[[Any], Optional[T]]:
+    """For deletes: 200 with the item (soft) or 204 without a body (hard)."""
+    return lambda body: None if body is None else parse(body)
+
+
+# --- threads --------------------------------------------------------------------------------
+
+
+def create_thread(
+    actor: Actor,
+    *,
+    id: Optional[str],
+    title: Optional[str],
+    metadata: Optional[Mapping[str, Any]],
+    participants: Optional[Mapping[str, ParticipantRole]],
+) -> Call[Thread]:
+    body = _compact(
+        id=id if id is not None else new_id(),
+        title=title if title is not None else NOT_GIVEN,
+        metadata=dict(metadata) if metadata is not None else NOT_GIVEN,
+        participants=dict(participants) if participants is not None else NOT_GIVEN,
+    )
+    return Call(
+        "POST",
+        "/frontend/v1/threads",
+        _thread,
+        actor,
+        json=body,
+        has_body=True,
+        retry_safe=True,
+        writes=True,
+    )
+
+
+def list_threads(
+    actor: Actor,
+    *,
+    limit: Optional[int],
+    before: Optional[str],
+    after: Optional[str],
+    sort_by: Optional[ThreadSort],
+    title: Optional[str],
+    include_deleted: bool,
+) -> Call[ThreadPage]:
+    params = _query(
+        limit=limit,
+        before=before,
+        after=after,
+        sort_by=sort_by,
+        title=title,
+        include_deleted=include_deleted,
+    )
+    return Call("GET", "/frontend/v1/threads", _page("threads"), actor, params, retry_safe=True)
+
+
+def get_thread(actor: Actor, thread_id: str, *, include_deleted: bool) -> Call[Thread]:
+    params = _query(include_deleted=include_deleted)
+    return Call("GET", _thread_path(thread_id), _thread, actor, params, retry_safe=True)
+
+
+def update_thread(
+    actor: Actor,
+    thread_id: str,
+    *,
+    title: Union[str, None, NotGiven],
+    metadata: Union[Mapping[str, Any], NotGiven],
+) -> Call[Thread]:
+    body = _compact(
+        title=title,
+        metadata=metadata if isinstance(metadata, NotGiven) else dict(metadata),
+    )
+    return Call(
+        "PATCH", _thread_path(thread_id), _thread, actor, json=body, has_body=True, writes=True
+    )
+
+
+def delete_thread(actor: Actor, thread_id: str, *, hard: bool) -> Call[Optional[Thread]]:
+    params = _query(hard=hard)
+    return Call("DELETE", _thread_path(thread_id), _maybe(_thread), actor, params, writes=True)
+
+
+def restore_thread(actor: Actor, thread_id: str) -> Call[Thread]:
+    return Call("POST", f"{_thread_path(thread_id)}/restore", _thread, actor, writes=True)
+
+
+def list_events(
+    actor: Actor, thread_id: str, *, since: int, limit: Optional[int]
+) -> Call[EventPage]:
+    def parse(body: Any) -> EventPage:
+        _field(body, "events")
+        _field(body, "next_since")
+        return cast(EventPage, body)
+
+    params = _query(since=since, limit=limit)
+    return Call("GET", f"{_thread_path(thread_id)}/events", parse, actor, params, retry_safe=True)
+
+
+# --- messages -------------------------------------------------------------------------------
+
+
+def create_thread_message(
+    actor: Actor, thread_id: str, message: Mapping[str, Any]
+) -> Call[Message]:
+    if "body" not in message:
+        raise TypeError("create_thread_message: the message needs a `body` (any JSON value).")
+    body = dict(message)
+    if body.get("id") is None:
+        body["id"] = new_id()
+    return Call(
+        "POST",
+        f"{_thread_path(thread_id)}/messages",
+        _message,
+        actor,
+        json=body,
+        has_body=True,
+        retry_safe=True,
+        writes=True,
+    )
+
+
+def list_thread_messages(
+    actor: Actor,
+    thread_id: str,
+    *,
+    limit: Optional[int],
+    before: Optional[str],
+    after: Optional[str],
+    anchor: Optional[str],
+    include_deleted: bool,
+) -> Call[MessagePage]:
+    params = _query(
+        limit=limit, before=before, after=after, anchor=anchor, include_deleted=include_deleted
+    )
+    path = f"{_thread_path(thread_id)}/messages"
+    return Call("GET", path, _page("messages"), actor, params, retry_safe=True)
+
+
+def get_thread_message(
+    actor: Actor, thread_id: str, message_id: str, *, include_deleted: bool
+) -> Call[Message]:
+    params = _query(include_deleted=include_deleted)
+    path = _message_path(thread_id, message_id)
+    return Call("GET", path, _message, actor, params, retry_safe=True)
+
+
+def update_thread_message(
+    actor: Actor,
+    thread_id: str,
+    message_id: str,
+    *,
+    body: Any,
+    metadata: Optional[Mapping[str, Any]],
+    if_version: Optional[int],
+) -> Call[Message]:
+    payload = _compact(
+        body=body,
+        metadata=dict(metadata) if metadata is not None else NOT_GIVEN,
+        if_version=if_version if if_version is not None else NOT_GIVEN,
+    )
+    path = _message_path(thread_id, message_id)
+    return Call("PATCH", path, _message, actor, json=payload, has_body=True, writes=True)
+
+
+def delete_thread_message(
+    actor: Actor, thread_id: str, message_id: str, *, hard: bool
+) -> Call[Optional[Message]]:
+    path = _message_path(thread_id, message_id)
+    return Call("DELETE", path, _maybe(_message), actor, _query(hard=hard), writes=True)
+
+
+def restore_thread_message(actor: Actor, thread_id: str, message_id: str) -> Call[Message]:
+    path = f"{_message_path(thread_id, message_id)}/restore"
+    return Call("POST", path, _message, actor, writes=True)
+
+
+def list_message_versions(
+    actor: Actor, thread_id: str, message_id: str
+) -> Call[list[MessageVersion]]:
+    def parse(body: Any) -> list[MessageVersion]:
+        return cast(list[MessageVersion], _field(body, "versions"))
+
+    path = f"{_message_path(thread_id, message_id)}/versions"
+    return Call("GET", path, parse, actor, retry_safe=True)
+
+
+def set_reaction(
+    actor: Actor, thread_id: str, message_id: str, emoji: str, *, present: bool
+) -> Call[Message]:
+    path = f"{_message_path(thread_id, message_id)}/reactions"
+    method = "POST" if present else "DELETE"
+    return Call(
+        method, path, _message, actor, json={"emoji": emoji}, has_body=True, writes=True
+    )
+
+
+# --- participants and read markers ----------------------------------------------------------
+
+
+def list_participants(actor: Actor, thread_id: str) -> Call[list[Participant]]:
+    path = f"{_thread_path(thread_id)}/participants"
+    return Call("GET", path, _participants, actor, retry_safe=True)
+
+
+def add_participant(
+    actor: Actor, thread_id: str, participant_id: str, *, role: Optional[ParticipantRole]
+) -> Call[list[Participant]]:
+    body = _compact(user_id=participant_id, role=role if role is not None else NOT_GIVEN)
+    path = f"{_thread_path(thread_id)}/participants"
+    return Call("POST", path, _participants, actor, json=body, has_body=True, writes=True)
+
+
+def remove_participant(
+    actor: Actor, thread_id: str, participant_id: str
+) -> Call[list[Participant]]:
+    path = f"{_thread_path(thread_id)}/participants"
+    return Call("DELETE", path, _participants, actor, {"user_id": participant_id}, writes=True)
+
+
+def mark_read(actor: Actor, thread_id: str, message_id: str) -> Call[Thread]:
+    path = f"{_thread_path(thread_id)}/read"
+    return Call(
+        "POST", path, _thread, actor, json={"message_id": message_id}, has_body=True, writes=True
+    )
+
+
+# --- backend and admin ----------------------------------------------------------------------
+
+
+def sign_user(user_id: str, *, expires_in_s: Optional[int]) -> Call[str]:
+    def parse(body: Any) -> str:
+        return cast(str, _field(body, "signature"))
+
+    payload = _compact(
+        userId=user_id, expires_in_s=expires_in_s if expires_in_s is not None else NOT_GIVEN
+    )
+    # Signing stores nothing, so sending it twice is harmless.
+    return Call(
+        "POST", "/backend/v1/sign", parse, json=payload, has_body=True, retry_safe=True
+    )
+
+
+def admin_health() -> Call[Health]:
+    return Call("GET", "/admin/health", lambda body: cast(Health, body), retry_safe=True)
+
+
+def admin_stats() -> Call[Stats]:
+    return Call("GET", "/admin/stats", lambda body: cast(Stats, body), retry_safe=True)
