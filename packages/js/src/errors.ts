@@ -68,3 +68,9 @@ export class ProgressDBError extends Error {
 export function isProgressDBError(error: unknown): error is ProgressDBError {
   return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true
 }
+
+/** Any thrown value as a `ProgressDBError` (a non-SDK failure becomes `NETWORK_ERROR`). */
+export function toProgressDBError(error: unknown): ProgressDBError {
+  if (isProgressDBError(error)) return error
+  return new ProgressDBError({ status: 0, code: 'NETWORK_ERROR', message: String(error), cause: error })
+}

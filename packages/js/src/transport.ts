@@ -1,6 +1,6 @@
 import type { ErrorBody } from '@progressdb/protocol'
 import { createAuth, type Credentials } from './credentials.js'
-import { ProgressDBError, isProgressDBError } from './errors.js'
+import { ProgressDBError, toProgressDBError } from './errors.js'
 import { DEFAULT_RETRY, isRetryable, retryDelayMs, type RetryOptions } from './retry-policy.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
@@ -28,6 +28,12 @@ export interface RequestOptions {
   /** `safe` waits for the write to be flushed to disk (docs/operations.md). */
   durability?: 'fast' | 'safe'
   headers?: Record<string, string>
+}
+
+/** Options of the single-item reads (`get`). */
+export interface ReadOptions extends RequestOptions {
+  /** Also return an item that is soft-deleted. */
+  includeDeleted?: boolean
 }
 
 export interface TransportOptions {
@@ -97,7 +103,7 @@ export function createTransport(options: TransportOptions): Transport {
         const raw = await attempt(fetchFn, url, init, call.signal, call.timeoutMs ?? defaultTimeoutMs)
         return parseResponse<T>(raw)
       } catch (caught) {
-        const error = asProgressDBError(caught)
+        const error = toProgressDBError(caught)
         // A rejected signature changed nothing on the server, so any request may be re-sent once.
         if (!refreshed && SIGNATURE_CODES.has(error.code) && (await auth.refresh(generation))) {
           refreshed = true
@@ -209,11 +215,6 @@ function parseRetryAfter(value: string | null): number | undefined {
   if (/^\d+$/.test(value.trim())) return Number(value)
   const at = Date.parse(value)
   return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000))
-}
-
-function asProgressDBError(error: unknown): ProgressDBError {
-  if (isProgressDBError(error)) return error
-  return new ProgressDBError({ status: 0, code: 'NETWORK_ERROR', message: String(error), cause: error })
 }
 
 function abortedError(signal: AbortSignal): ProgressDBError {

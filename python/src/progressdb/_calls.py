@@ -197,7 +197,7 @@ def update_thread(
     actor: Actor,
     thread_id: str,
     *,
-    title: Union[str, None, NotGiven],
+    title: Union[str, NotGiven, None],
     metadata: Union[Mapping[str, Any], NotGiven],
 ) -> Call[Thread]:
     body = _compact(
@@ -323,9 +323,7 @@ def set_reaction(
 ) -> Call[Message]:
     path = f"{_message_path(thread_id, message_id)}/reactions"
     method = "POST" if present else "DELETE"
-    return Call(
-        method, path, _message, actor, json={"emoji": emoji}, has_body=True, writes=True
-    )
+    return Call(method, path, _message, actor, json={"emoji": emoji}, has_body=True, writes=True)
 
 
 # --- participants and read markers ----------------------------------------------------------
@@ -369,9 +367,7 @@ def sign_user(user_id: str, *, expires_in_s: Optional[int]) -> Call[str]:
         userId=user_id, expires_in_s=expires_in_s if expires_in_s is not None else NOT_GIVEN
     )
     # Signing stores nothing, so sending it twice is harmless.
-    return Call(
-        "POST", "/backend/v1/sign", parse, json=payload, has_body=True, retry_safe=True
-    )
+    return Call("POST", "/backend/v1/sign", parse, json=payload, has_body=True, retry_safe=True)
 
 
 def admin_health() -> Call[Health]:

@@ -7,7 +7,7 @@ The sync and async clients only add the transport: `httpx.Client` + `time.sleep`
 import json
 import random
 from collections.abc import Mapping
-from typing import Any, Literal, Optional, TypeVar
+from typing import Any, Literal, Optional, TypeVar, Union
 
 import httpx
 
@@ -39,7 +39,7 @@ class ClientCore:
         *,
         base_url: str,
         api_key: str,
-        timeout: float,
+        timeout: Union[float, httpx.Timeout],
         max_retries: int,
         durability: Optional[Durability],
         headers: Optional[Mapping[str, str]],
@@ -84,6 +84,7 @@ class ClientCore:
             "url": self.base_url + call.path,
             "headers": headers,
             "params": dict(call.params) if call.params else None,
+            "timeout": self.timeout,
         }
         if call.has_body:
             headers["Content-Type"] = "application/json"
@@ -132,7 +133,7 @@ class ClientCore:
 
 def backoff_s(attempt: int) -> float:
     """Exponential backoff with jitter: half the step fixed, half random."""
-    step = min(INITIAL_BACKOFF_S * (2**attempt), MAX_BACKOFF_S)
+    step = min(INITIAL_BACKOFF_S * (2.0**attempt), MAX_BACKOFF_S)
     return step / 2 + random.uniform(0, step / 2)
 
 

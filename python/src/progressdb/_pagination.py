@@ -63,7 +63,9 @@ class MessageWalk(Walk[MessagePage, Message]):
             self._phase = "locate"
         super().__init__(self._call(before=before, after=after))
 
-    def _call(self, *, before: Optional[str] = None, after: Optional[str] = None) -> Call[MessagePage]:
+    def _call(
+        self, *, before: Optional[str] = None, after: Optional[str] = None
+    ) -> Call[MessagePage]:
         return _calls.list_thread_messages(
             self._actor,
             self._thread_id,

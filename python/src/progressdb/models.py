@@ -119,11 +119,6 @@ class NewMessage(_NewMessageFields, total=False):
     metadata: dict[str, Any]
 
 
-class SignResult(TypedDict):
-    userId: str  # noqa: N815 - the wire name
-    signature: str
-
-
 # --- change-log events: a union discriminated by `type` ------------------------------------
 
 
@@ -245,6 +240,7 @@ ChatEvent = Union[
     ReadUpdatedEvent,
 ]
 """Any change-log event; narrow it on `event["type"]`."""
+
 
 class EventPage(TypedDict):
     """Events after `since`; pass `next_since` as `since` to continue."""

@@ -1,8 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const MAIN = fileURLToPath(new URL('../main.js', import.meta.url))
+// The compiled CLI, also when this module runs from source under the test runner.
+const here = fileURLToPath(import.meta.url)
+const MAIN = here.endsWith('.ts')
+  ? path.resolve(path.dirname(here), '../../dist/main.js')
+  : path.resolve(path.dirname(here), '../main.js')
 
 export interface ServerProcess {
   url: string

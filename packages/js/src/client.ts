@@ -1,0 +1,68 @@
+import type { Thread, ThreadResponse } from '@progressdb/protocol'
+import { threadPath } from './api-paths.js'
+import type { Credentials } from './credentials.js'
+import { createEventsClient, type EventsClient } from './events-client.js'
+import { createMessagesClient, type MessagesClient } from './messages-client.js'
+import { createParticipantsClient, type ParticipantsClient } from './participants-client.js'
+import { createThreadsClient, type ThreadsClient } from './threads-client.js'
+import { createTransport, type RequestOptions, type Transport, type TransportOptions } from './transport.js'
+
+/** `createClient` options: where the server is, who the client acts for, and HTTP behaviour. */
+export type ClientOptions = Omit<TransportOptions, 'credentials'> &
+  Exclude<Credentials, { apiKey: string }>
+
+/** A client acting for one user on the `/frontend/v1` routes. */
+export interface ProgressDBClient {
+  /** The user this client acts for. */
+  readonly userId: string
+  /** The caller's threads. */
+  readonly threads: ThreadsClient
+  /**
+   * The messages of one thread; `TBody` types `message.body`.
+   * @example const m = await client.messages<{ text: string }>('t1').create({ body: { text: 'hi' } })
+   */
+  messages<TBody = unknown>(threadId: string): MessagesClient<TBody>
+  /** Who is in a thread. @example await client.participants('t1').add('bob') */
+  participants(threadId: string): ParticipantsClient
+  /** A thread's change log. @example const { events } = await client.events('t1').list() */
+  events(threadId: string): EventsClient
+  /**
+   * Moves the caller's read marker forward to `messageId`; returns the thread with `unread_count`.
+   * @example const { unread_count } = await client.markRead('t1', lastShown.id)
+   */
+  markRead(threadId: string, messageId: string, options?: RequestOptions): Promise<Thread>
+  /** The HTTP layer, for routes not wrapped here. */
+  readonly transport: Transport
+}
+
+/**
+ * Creates a client for one user. In a browser or app use the publishable frontend key with
+ * a signature from your backend; on a server you may use a backend key instead.
+ *
+ * @example
+ * const client = createClient({
+ *   baseUrl: 'https://db.example.com',
+ *   frontendKey: 'pk_...',
+ *   userId: 'alice',
+ *   getUserSignature: async () => (await fetch('/api/progressdb-signature')).text(),
+ * })
+ * await client.messages('support-42').create({ body: { text: 'Hello' }, role: 'user' })
+ */
+export function createClient(options: ClientOptions): ProgressDBClient {
+  const transport = createTransport({ ...options, credentials: options })
+  return {
+    userId: options.userId,
+    threads: createThreadsClient(transport),
+    messages: <TBody = unknown>(threadId: string) => createMessagesClient<TBody>(transport, threadId),
+    participants: (threadId) => createParticipantsClient(transport, threadId),
+    events: (threadId) => createEventsClient(transport, threadId),
+    markRead: async (threadId, messageId, options) =>
+      (
+        await transport.request<ThreadResponse>(
+          { method: 'POST', path: `${threadPath(threadId)}/read`, body: { message_id: messageId }, idempotent: true },
+          options,
+        )
+      ).thread,
+    transport,
+  }
+}
