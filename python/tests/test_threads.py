@@ -45,8 +45,13 @@ def test_create_without_id_generates_one_and_repeat_with_id_returns_stored(
 
 def test_list_threads_filters_by_title_and_pages(db: Any, new_id: Callable[[str], str]) -> None:
     user = new_id("owner")
-    ids = [db.create_thread(title=f"alpha {i}", user_id=user)["id"] for i in range(3)]
-    db.create_thread(title="beta", user_id=user)
+    # Ids that sort in creation order break created_ts ties the same way.
+    base = new_id("t")
+    ids = [
+        db.create_thread(id=f"{base}-{i:02d}", title=f"alpha {i}", user_id=user)["id"]
+        for i in range(3)
+    ]
+    db.create_thread(id=f"{base}-99", title="beta", user_id=user)
     found = db.list_threads(title="ALPHA", sort_by="created_ts", user_id=user)
     assert [t["id"] for t in found["threads"]] == list(reversed(ids))
 
@@ -119,7 +124,10 @@ def test_for_user_scopes_every_call(db: Any, new_id: Callable[[str], str]) -> No
 
 def test_iter_threads_walks_every_thread_once(db: Any, new_id: Callable[[str], str]) -> None:
     user = new_id("many")
-    created = [db.create_thread(title=f"t{i}", user_id=user)["id"] for i in range(7)]
+    base = new_id("t")
+    created = [
+        db.create_thread(id=f"{base}-{i:02d}", title=f"t{i}", user_id=user)["id"] for i in range(7)
+    ]
     walked = [t["id"] for t in db.iter_threads(page_size=3, sort_by="created_ts", user_id=user)]
     assert walked == list(reversed(created))
     assert [t["id"] for t in db.iter_threads(title="t3", user_id=user)] == [created[3]]
