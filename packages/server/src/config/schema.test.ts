@@ -44,6 +44,7 @@ describe('ConfigSchema', () => {
       readonly host: string
       readonly port: number
       readonly corsOrigins: readonly string[]
+      readonly workers: number | 'auto'
       readonly shutdownGraceMs: number
     }>()
   })

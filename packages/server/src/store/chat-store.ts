@@ -24,11 +24,19 @@ export interface ThreadSnapshot {
 /**
  * The writes of one mutation. The store applies all of them in one transaction, keeping its
  * own indexes (message id → seq, live messages, each user's thread list) in step.
+ *
+ * Invariants a backend enforces (a plan that breaks one is a bug; the mutation is aborted):
+ * - `thread.last_change` equals the snapshot's `last_change` plus the number of `events`, and
+ *   the events are numbered consecutively from the snapshot's `last_change + 1`;
+ * - `thread.next_seq` never goes back, and every put message has `seq < thread.next_seq`.
  */
 export interface ThreadWrites {
-  /** The thread's new state. Required whenever anything else is written. */
+  /** The thread's new state. Required whenever anything else is written, except a purge. */
   thread?: ThreadRecord
-  /** Remove the thread and everything in it (messages, versions, log, markers, indexes). */
+  /**
+   * Remove the thread and everything in it (messages, versions, log, markers, every index,
+   * the id index included). Sent alone: other writes in the same plan are ignored.
+   */
   purgeThread?: boolean
   /** Messages to insert or replace (keyed by thread + seq; the id index follows). */
   putMessages?: readonly MessageRecord[]

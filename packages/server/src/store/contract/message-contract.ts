@@ -112,7 +112,8 @@ export function describeMessageContract(open: OpenChatStore): void {
       for (const direction of ['older', 'newer'] as const) {
         const seen: number[] = []
         let fromSeq: number | undefined
-        for (;;) {
+        // Bounded, so a store that repeats its bound fails the assertion instead of hanging.
+        for (let pages = 0; pages < 10; pages++) {
           const page = await listSeqs(sut.store, 't1', {
             direction,
             limit: 5,
