@@ -4,7 +4,10 @@
  * (a test keeps the two in step).
  */
 export const ERROR_CODES = {
-  BAD_JSON: { status: 400, description: 'The request body is not valid JSON.' },
+  BAD_JSON: {
+    status: 400,
+    description: 'The request body is not valid JSON (or not UTF-8, or nested deeper than 256 levels).',
+  },
   VALIDATION_FAILED: {
     status: 400,
     description: 'A field is missing, has the wrong type, is out of range or is not known.',
@@ -24,6 +27,10 @@ export const ERROR_CODES = {
   KEY_NOT_ALLOWED: {
     status: 403,
     description: 'This kind of key may not call this route (e.g. a frontend key on an admin route).',
+  },
+  ORIGIN_NOT_ALLOWED: {
+    status: 403,
+    description: 'A browser preflight from an origin missing from `server.corsOrigins`.',
   },
   THREAD_ACCESS_DENIED: { status: 403, description: 'The caller neither owns nor participates in the thread.' },
   READ_ONLY_PARTICIPANT: { status: 403, description: 'Viewers may read a thread but not write to it.' },

@@ -22,11 +22,45 @@ function tooLarge(maxBytes: number) {
   return new AppError('PAYLOAD_TOO_LARGE', `The body exceeds the limit of ${maxBytes} bytes.`)
 }
 
-/** Parses JSON, turning every parse failure (syntax, bad UTF-8, nesting) into BAD_JSON. */
+/** Deeper documents are refused: nothing a chat app sends needs them, and they can exhaust the stack. */
+export const JSON_MAX_DEPTH = 256
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Parses JSON, turning every failure into BAD_JSON: invalid UTF-8 (never silently replaced),
+ * syntax errors, and nesting deeper than JSON_MAX_DEPTH.
+ */
 export function parseJson(bytes: Buffer): unknown {
+  let text: string
   try {
-    return JSON.parse(bytes.toString('utf8'))
+    text = utf8.decode(bytes)
+  } catch {
+    throw new AppError('BAD_JSON', 'The body is not valid UTF-8.')
+  }
+  if (nestingDepth(text) > JSON_MAX_DEPTH)
+    throw new AppError('BAD_JSON', `The body is nested deeper than ${JSON_MAX_DEPTH} levels.`)
+  try {
+    return JSON.parse(text)
   } catch {
     throw new AppError('BAD_JSON', 'The body is not valid JSON.')
   }
+}
+
+/** The deepest bracket nesting outside strings, in one pass; stops counting past the limit. */
+function nestingDepth(text: string): number {
+  let depth = 0
+  let max = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 92) i++ // backslash: skip the escaped character
+      else if (c === 34) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 91 || c === 123) {
+      if (++depth > max && (max = depth) > JSON_MAX_DEPTH) return max
+    } else if (c === 93 || c === 125) depth--
+  }
+  return max
 }
