@@ -2,6 +2,8 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createKeyRing } from './auth/key-ring.js'
 import { loadOrCreateDevKeys, type DevKeys } from './auth/dev-keys.js'
+import { createSignatureCache } from './auth/signature-cache.js'
+import { verifyUserSignature } from './auth/user-signature.js'
 import { createChatService } from './chat/chat-service.js'
 import { systemClock, type Clock } from './chat/clock.js'
 import { createIdGenerator } from './chat/id-generator.js'
@@ -73,7 +75,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const inFlight = new Set<http.ServerResponse>()
   const listener = createRequestListener({
     router: createRouter(routes),
-    auth: { keys: createKeyRing(auth), signingKeys: auth.signingKeys, now: () => clock.now() },
+    auth: {
+      keys: createKeyRing(auth),
+      verifySignature: createSignatureCache(10_000, (user, signature, nowMs) =>
+        verifyUserSignature(auth.signingKeys, user, signature, nowMs),
+      ),
+      now: () => clock.now(),
+    },
     userLimiter,
     keyLimiter,
     corsOrigins: config.server.corsOrigins,

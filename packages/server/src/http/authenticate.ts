@@ -2,13 +2,14 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { isValidUserId } from '@progressdb/protocol'
 import { AppError } from '../app-error.js'
 import type { KeyRing, PresentedKey } from '../auth/key-ring.js'
-import { verifyUserSignature } from '../auth/user-signature.js'
+import type { SignatureCheck } from '../auth/user-signature.js'
 import type { Actor } from '../chat/actor.js'
 import type { RouteAccess } from './route.js'
 
 export interface AuthDeps {
   keys: KeyRing
-  signingKeys: readonly string[]
+  /** Checks a user signature against every signing key (see auth/user-signature.ts). */
+  verifySignature: (userId: string, signature: string, nowMs: number) => SignatureCheck
   now: () => number
 }
 
@@ -53,7 +54,7 @@ export function authenticate(deps: AuthDeps, headers: IncomingHttpHeaders, acces
 
   const signature = header(headers, 'x-user-signature')
   if (!signature) throw new AppError('MISSING_SIGNATURE', 'A frontend key needs an X-User-Signature header.')
-  const check = verifyUserSignature(deps.signingKeys, userId, signature, deps.now())
+  const check = deps.verifySignature(userId, signature, deps.now())
   if (check === 'expired') throw new AppError('SIGNATURE_EXPIRED', 'The user signature has expired.')
   if (check !== 'valid') throw new AppError('INVALID_SIGNATURE', 'The user signature is not valid for this user.')
   return { key, actor: { userId, trusted: false } }
