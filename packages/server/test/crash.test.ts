@@ -82,7 +82,7 @@ describe('SIGTERM', () => {
       headers: headersFor('writer-0', 'fast'),
       body,
       duplex: 'half',
-    } as RequestInit)
+    })
     await new Promise((r) => setTimeout(r, 100))
     first.child.kill('SIGTERM')
     await new Promise((r) => setTimeout(r, 100))

@@ -33,9 +33,14 @@ async function postChunked(url: string, user: string, totalBytes: number): Promi
       'x-user-signature': signUser(KEYS.signing, user),
       'content-type': 'application/json',
     },
-  } as RequestInit)
+  })
   const text = await res.text()
-  return { status: res.status, headers: res.headers, text, body: text ? JSON.parse(text) : undefined }
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    body: text ? JSON.parse(text) : undefined,
+  }
 }
 
 describe('body and metadata size limits', () => {
@@ -47,15 +52,29 @@ describe('body and metadata size limits', () => {
 
   it('rejects a body over the limit (Content-Length) with 413 and keeps serving', async () => {
     const u = t.user('big')
-    expect((await u.post(`${T}/big-1/messages`, { id: 'ok', body: 'x'.repeat(900) })).status).toBe(201)
-    expectError(await u.post(`${T}/big-1/messages`, { id: 'too-big', body: 'x'.repeat(2000) }), 413, 'PAYLOAD_TOO_LARGE')
-    expectError(await u.post(`${T}/big-1/messages`, { id: 'way-too-big', body: 'x'.repeat(5_000_000) }), 413, 'PAYLOAD_TOO_LARGE')
+    expect((await u.post(`${T}/big-1/messages`, { id: 'ok', body: 'x'.repeat(900) })).status).toBe(
+      201,
+    )
+    expectError(
+      await u.post(`${T}/big-1/messages`, { id: 'too-big', body: 'x'.repeat(2000) }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    )
+    expectError(
+      await u.post(`${T}/big-1/messages`, { id: 'way-too-big', body: 'x'.repeat(5_000_000) }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    )
     expectError(await u.get(`${T}/big-1/messages/too-big`), 404, 'MESSAGE_NOT_FOUND')
     expect((await u.get(`${T}/big-1/messages`)).body.messages.map((m: any) => m.id)).toEqual(['ok'])
   })
 
   it('rejects a chunked body that grows over the limit with 413 and keeps serving', async () => {
-    expectError(await postChunked(`${t.url}${T}/big-2/messages`, 'big', 8 * 1024), 413, 'PAYLOAD_TOO_LARGE')
+    expectError(
+      await postChunked(`${t.url}${T}/big-2/messages`, 'big', 8 * 1024),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    )
     const small = await postChunked(`${t.url}${T}/big-2/messages`, 'big', 512)
     expect(small.status).toBe(201)
     expect((await t.user('big').get(`${T}/big-2/messages`)).body.messages).toHaveLength(1)
@@ -65,12 +84,26 @@ describe('body and metadata size limits', () => {
   it('rejects metadata over metadataMaxBytes with 413 on messages and threads', async () => {
     const u = t.user('meta')
     const fat = { blob: 'y'.repeat(300) }
-    expectError(await u.post(`${T}/meta-1/messages`, { id: 'm', body: 1, metadata: fat }), 413, 'PAYLOAD_TOO_LARGE')
+    expectError(
+      await u.post(`${T}/meta-1/messages`, { id: 'm', body: 1, metadata: fat }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    )
     expectError(await u.post(T, { id: 'meta-2', metadata: fat }), 413, 'PAYLOAD_TOO_LARGE')
-    expect((await u.post(`${T}/meta-1/messages`, { id: 'm', body: 1, metadata: { small: true } })).status).toBe(201)
-    expectError(await u.patch(`${T}/meta-1/messages/m`, { metadata: fat }), 413, 'PAYLOAD_TOO_LARGE')
+    expect(
+      (await u.post(`${T}/meta-1/messages`, { id: 'm', body: 1, metadata: { small: true } }))
+        .status,
+    ).toBe(201)
+    expectError(
+      await u.patch(`${T}/meta-1/messages/m`, { metadata: fat }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    )
     expectError(await u.patch(`${T}/meta-1`, { metadata: fat }), 413, 'PAYLOAD_TOO_LARGE')
-    expect((await u.get(`${T}/meta-1/messages/m`)).body.message).toMatchObject({ version: 1, metadata: { small: true } })
+    expect((await u.get(`${T}/meta-1/messages/m`)).body.message).toMatchObject({
+      version: 1,
+      metadata: { small: true },
+    })
     expect((await u.get(`${T}/meta-1`)).body.thread.metadata).toEqual({})
     expectError(await u.get(`${T}/meta-2`), 404, 'THREAD_NOT_FOUND')
   })
@@ -96,19 +129,31 @@ describe('request validation', () => {
   it('rejects wrong types with VALIDATION_FAILED naming the field', async () => {
     const u = t.user('v')
     expectValidationAt(await u.post(`${T}/v-1/messages`, { body: 1, role: 5 }), '/role')
-    expectValidationAt(await u.post(`${T}/v-1/messages`, { body: 1, metadata: [1, 2] }), '/metadata')
+    expectValidationAt(
+      await u.post(`${T}/v-1/messages`, { body: 1, metadata: [1, 2] }),
+      '/metadata',
+    )
     expectValidationAt(await u.post(`${T}/v-1/messages`, { body: 1, reply_to: 12 }), '/reply_to')
     expectValidationAt(await u.post(`${T}/v-1/messages`, { role: 'user' }), '/body')
     expectValidationAt(await u.post(T, { title: 42 }), '/title')
     expectValidationAt(await u.post(T, { participants: { bob: 'king' } }), '/participants/bob')
     expectValidationAt(await u.patch(`${T}/v-1`, { metadata: 'nope' }), '/metadata')
-    expectValidationAt(await u.put(`${T}/v-1/messages/m1`, { body: 'x', if_version: '1' }), '/if_version')
-    expectValidationAt(await u.put(`${T}/v-1/messages/m1`, { body: 'x', if_version: 0 }), '/if_version')
+    expectValidationAt(
+      await u.put(`${T}/v-1/messages/m1`, { body: 'x', if_version: '1' }),
+      '/if_version',
+    )
+    expectValidationAt(
+      await u.put(`${T}/v-1/messages/m1`, { body: 'x', if_version: 0 }),
+      '/if_version',
+    )
     expectValidationAt(await u.post(`${T}/v-1/messages/m1/reactions`, { emoji: '' }), '/emoji')
     expectValidationAt(await u.post(`${T}/v-1/read`, {}), '/message_id')
     expectError(await u.post(`${T}/v-1/messages`, [1, 2]), 400, 'VALIDATION_FAILED')
     expectError(await u.post(`${T}/v-1/messages`, 'null'), 400, 'VALIDATION_FAILED')
-    expect((await u.get(`${T}/v-1/messages/m1`)).body.message).toMatchObject({ version: 1, body: 'one' })
+    expect((await u.get(`${T}/v-1/messages/m1`)).body.message).toMatchObject({
+      version: 1,
+      body: 'one',
+    })
   })
 
   it('rejects unknown fields with VALIDATION_FAILED naming the field', async () => {
@@ -147,7 +192,11 @@ describe('request validation', () => {
     expectError(await u.get(`${T}/v-1/messages/nope`), 404, 'MESSAGE_NOT_FOUND')
     expectError(await u.put(`${T}/v-1/messages/nope`, { body: 1 }), 404, 'MESSAGE_NOT_FOUND')
     expectError(await u.del(`${T}/v-1/messages/nope`), 404, 'MESSAGE_NOT_FOUND')
-    expectError(await u.post(`${T}/v-1/messages/nope/reactions`, { emoji: 'x' }), 404, 'MESSAGE_NOT_FOUND')
+    expectError(
+      await u.post(`${T}/v-1/messages/nope/reactions`, { emoji: 'x' }),
+      404,
+      'MESSAGE_NOT_FOUND',
+    )
     expectError(await u.del(`${T}/nope`), 404, 'THREAD_NOT_FOUND')
   })
 
@@ -174,13 +223,25 @@ describe('request validation', () => {
 
   it('honours X-ProgressDB-Durability: safe and rejects other values', async () => {
     const u = t.user('v')
-    const safe = await u.post(`${T}/dur-1/messages`, { id: 'safe', body: 'durable' }, { 'x-progressdb-durability': 'safe' })
+    const safe = await u.post(
+      `${T}/dur-1/messages`,
+      { id: 'safe', body: 'durable' },
+      { 'x-progressdb-durability': 'safe' },
+    )
     expect(safe.status).toBe(201)
     expect((await u.get(`${T}/dur-1/messages/safe`)).body.message.body).toBe('durable')
-    const fast = await u.put(`${T}/dur-1/messages/safe`, { body: 'fast' }, { 'x-progressdb-durability': 'fast' })
+    const fast = await u.put(
+      `${T}/dur-1/messages/safe`,
+      { body: 'fast' },
+      { 'x-progressdb-durability': 'fast' },
+    )
     expect(fast.status).toBe(200)
     expect((await u.get(`${T}/dur-1/messages/safe`)).body.message.body).toBe('fast')
-    const bad = await u.post(`${T}/dur-1/messages`, { id: 'bad', body: 1 }, { 'x-progressdb-durability': 'fsync-please' })
+    const bad = await u.post(
+      `${T}/dur-1/messages`,
+      { id: 'bad', body: 1 },
+      { 'x-progressdb-durability': 'fsync-please' },
+    )
     expectValidationAt(bad, 'header.x-progressdb-durability')
     expectError(await u.get(`${T}/dur-1/messages/bad`), 404, 'MESSAGE_NOT_FOUND')
   })

@@ -2,7 +2,13 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectError, isRegisteredError } from './error-assertions.js'
 import { KEYS, startTestServer, type TestServer } from './harness.js'
-import { DEEP_ARRAYS, INVALID_UTF8, KNOWN, fuzzRequest, type FuzzRequest } from './malformed-request-arbitraries.js'
+import {
+  DEEP_ARRAYS,
+  INVALID_UTF8,
+  KNOWN,
+  fuzzRequest,
+  type FuzzRequest,
+} from './malformed-request-arbitraries.js'
 import { rawExchange } from './raw-http.js'
 
 const T = '/frontend/v1/threads'
@@ -16,7 +22,12 @@ interface Outcome {
 }
 
 async function send(base: string, r: FuzzRequest): Promise<Outcome> {
-  const res = await fetch(base + r.path, { method: r.method, headers: r.headers, body: r.body as BodyInit | undefined })
+  const res = await fetch(base + r.path, {
+    method: r.method,
+    headers: r.headers,
+    body: r.body as RequestInit['body'],
+    signal: AbortSignal.timeout(15_000),
+  })
   const text = await res.text()
   let body: unknown
   try {
@@ -32,25 +43,32 @@ function checkOutcome(r: FuzzRequest, o: Outcome) {
   const where = `${r.method} ${r.path.slice(0, 200)} -> ${o.status} ${o.text.slice(0, 200)}`
   expect(o.status, where).toBeLessThan(500)
   // A HEAD response carries no body by definition.
-  if (o.status >= 400 && r.method !== 'HEAD') expect(isRegisteredError(o.body, o.status), where).toBe(true)
+  if (o.status >= 400 && r.method !== 'HEAD')
+    expect(isRegisteredError(o.body, o.status), where).toBe(true)
 }
 
 describe('malformed requests', () => {
   let t: TestServer
   beforeAll(async () => {
     t = await startTestServer()
-    const created = await t.backend(KNOWN.user).post(`${T}/${KNOWN.thread}/messages`, { id: KNOWN.message, body: 'seed' })
+    const created = await t
+      .backend(KNOWN.user)
+      .post(`${T}/${KNOWN.thread}/messages`, { id: KNOWN.message, body: 'seed' })
     expect(created.status).toBe(201)
   })
   afterAll(async () => t.close())
 
-  it('answers a few hundred generated malformed requests without a 5xx, each error a registered code', async () => {
-    await fc.assert(
-      fc.asyncProperty(fuzzRequest, async (r) => checkOutcome(r, await send(t.url, r))),
-      { numRuns: RUNS },
-    )
-    expect((await t.raw().get('/readyz')).status).toBe(200)
-  }, 20_000 + RUNS * 50)
+  it(
+    'answers a few hundred generated malformed requests without a 5xx, each error a registered code',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(fuzzRequest, async (r) => checkOutcome(r, await send(t.url, r))),
+        { numRuns: RUNS },
+      )
+      expect((await t.raw().get('/readyz')).status).toBe(200)
+    },
+    20_000 + RUNS * 50,
+  )
 
   it('sends wrong-typed and garbage JSON to every write route without a 5xx', async () => {
     const writes: [string, string][] = [
@@ -71,7 +89,21 @@ describe('malformed requests', () => {
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
       fc
         .dictionary(
-          fc.constantFrom('id', 'body', 'role', 'reply_to', 'metadata', 'title', 'participants', 'if_version', 'emoji', 'user_id', 'message_id', 'userId', 'expires_in_s'),
+          fc.constantFrom(
+            'id',
+            'body',
+            'role',
+            'reply_to',
+            'metadata',
+            'title',
+            'participants',
+            'if_version',
+            'emoji',
+            'user_id',
+            'message_id',
+            'userId',
+            'expires_in_s',
+          ),
           fc.jsonValue({ maxDepth: 2 }),
           { maxKeys: 4 },
         )
@@ -80,7 +112,16 @@ describe('malformed requests', () => {
     )
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...writes), bodies, async ([method, path], body) => {
-        const r = { method, path, body, headers: { 'x-api-key': KEYS.backend, 'x-user-id': KNOWN.user, 'content-type': 'application/json' } }
+        const r = {
+          method,
+          path,
+          body,
+          headers: {
+            'x-api-key': KEYS.backend,
+            'x-user-id': KNOWN.user,
+            'content-type': 'application/json',
+          },
+        }
         checkOutcome(r, await send(t.url, r))
       }),
       { numRuns: 150 },
@@ -88,13 +129,15 @@ describe('malformed requests', () => {
   })
 
   it('rejects 100k nested arrays as a 400 BAD_JSON (not a 500) on every route that stores JSON', async () => {
-    const u = t.backend(KNOWN.user)
+    // Its own thread: the fuzzing above may have deleted the shared one.
+    const u = t.backend('deep-user')
+    expect((await u.post(`${T}/deep-keep/messages`, { id: 'keep', body: 'kept' })).status).toBe(201)
     const cases: [string, string, string][] = [
       ['POST', `${T}/deep/messages`, `{"body": ${DEEP_ARRAYS}}`],
       ['POST', `${T}/deep/messages`, `{"body": 1, "metadata": {"a": ${DEEP_ARRAYS}}}`],
       ['POST', T, `{"id": "deep-t", "metadata": {"a": ${DEEP_ARRAYS}}}`],
-      ['PUT', `${T}/${KNOWN.thread}/messages/${KNOWN.message}`, `{"body": ${DEEP_ARRAYS}}`],
-      ['PATCH', `${T}/${KNOWN.thread}`, `{"metadata": {"a": ${DEEP_ARRAYS}}}`],
+      ['PUT', `${T}/deep-keep/messages/keep`, `{"body": ${DEEP_ARRAYS}}`],
+      ['PATCH', `${T}/deep-keep`, `{"metadata": {"a": ${DEEP_ARRAYS}}}`],
       ['POST', `${T}/deep/messages`, `{"body": ${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`],
     ]
     const results = []
@@ -102,10 +145,18 @@ describe('malformed requests', () => {
       const res = await u.request(method, path, body)
       results.push([method, path.slice(T.length), res.status, res.body?.code])
     }
-    expect(results).toEqual(cases.map(([method, path]) => [method, path.slice(T.length), 400, 'BAD_JSON']))
+    expect(results).toEqual(
+      cases.map(([method, path]) => [method, path.slice(T.length), 400, 'BAD_JSON']),
+    )
     expectError(await u.get(`${T}/deep`), 404, 'THREAD_NOT_FOUND')
-    expect((await u.get(`${T}/${KNOWN.thread}/messages/${KNOWN.message}`)).body.message.body).toBe('seed')
-    const moderate = await u.post(`${T}/deep-ok/messages`, { body: JSON.parse('['.repeat(20) + ']'.repeat(20)) })
+    expect((await u.get(`${T}/deep-keep/messages/keep`)).body.message).toMatchObject({
+      version: 1,
+      body: 'kept',
+    })
+    expect((await u.get(`${T}/deep-keep`)).body.thread.metadata).toEqual({})
+    const moderate = await u.post(`${T}/deep-ok/messages`, {
+      body: JSON.parse('['.repeat(20) + ']'.repeat(20)),
+    })
     expect(moderate.status).toBe(201)
   })
 
@@ -134,16 +185,21 @@ describe('malformed requests', () => {
     ]
     for (const request of broken) {
       const res = await rawExchange(port, request)
-      const label = typeof request === 'string' ? JSON.stringify(request.slice(0, 80)) : 'random bytes'
+      const label =
+        typeof request === 'string' ? JSON.stringify(request.slice(0, 80)) : 'random bytes'
       expect(res.timedOut, label).toBe(false)
       if (res.status !== null) {
         expect(res.status, label).toBeGreaterThanOrEqual(400)
         expect(res.status, label).toBeLessThan(500)
-        expect(isRegisteredError(JSON.parse(res.body), res.status), `${label}: ${res.body}`).toBe(true)
+        expect(isRegisteredError(JSON.parse(res.body), res.status), `${label}: ${res.body}`).toBe(
+          true,
+        )
       }
     }
     const badUserBytes = Buffer.concat([
-      Buffer.from(`GET ${T} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-API-Key: ${KEYS.backend}\r\nX-User-ID: `),
+      Buffer.from(
+        `GET ${T} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-API-Key: ${KEYS.backend}\r\nX-User-ID: `,
+      ),
       Buffer.from([0xff, 0xc3, 0x28, 0xe2, 0x82]),
       Buffer.from('\r\n\r\n'),
     ])
@@ -155,7 +211,10 @@ describe('malformed requests', () => {
   it('is still alive and serving afterwards', async () => {
     expect((await t.raw().get('/readyz')).status).toBe(200)
     const u = t.user('after-fuzz')
-    const created = await u.post(`${T}/after-fuzz/messages`, { id: 'ok', body: { text: 'still here' } })
+    const created = await u.post(`${T}/after-fuzz/messages`, {
+      id: 'ok',
+      body: { text: 'still here' },
+    })
     expect(created.status).toBe(201)
     const read = await u.get(`${T}/after-fuzz/messages/ok`)
     expect(read.status).toBe(200)

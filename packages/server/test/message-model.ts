@@ -4,8 +4,7 @@ import type { ApiClient } from './harness.js'
 export type MessageState = 'live' | 'soft' | 'hard'
 
 export type Mutation =
-  | { kind: 'create' }
-  | { kind: 'edit' | 'soft' | 'restore' | 'hard'; pick: number }
+  { kind: 'create' } | { kind: 'edit' | 'soft' | 'restore' | 'hard'; pick: number }
 
 /**
  * A model of one thread's messages that applies mutations over HTTP and checks each answer
@@ -39,13 +38,25 @@ export function createMessageModel(client: ApiClient, threadId: string) {
     const id = order[m.pick % order.length]!
     const was = state.get(id)!
     const url = `${base}/${id}`
-    const expectCode = (res: { status: number; body: any; text: string }, status: number, code?: string) => {
-      expect([res.status, res.body?.code], `${m.kind} ${id} (${was}): ${res.text}`).toEqual([status, code])
+    const expectCode = (
+      res: { status: number; body: any; text: string },
+      status: number,
+      code?: string,
+    ) => {
+      expect([res.status, res.body?.code], `${m.kind} ${id} (${was}): ${res.text}`).toEqual([
+        status,
+        code,
+      ])
     }
     if (m.kind === 'edit') {
       const res = await client.put(url, { body: { n: id, edited: true } })
       if (was === 'live') expectCode(res, 200)
-      else expectCode(res, was === 'soft' ? 409 : 404, was === 'soft' ? 'MESSAGE_DELETED' : 'MESSAGE_NOT_FOUND')
+      else
+        expectCode(
+          res,
+          was === 'soft' ? 409 : 404,
+          was === 'soft' ? 'MESSAGE_DELETED' : 'MESSAGE_NOT_FOUND',
+        )
     } else if (m.kind === 'soft') {
       const res = await client.del(url)
       if (was === 'hard') expectCode(res, 404, 'MESSAGE_NOT_FOUND')
@@ -54,7 +65,12 @@ export function createMessageModel(client: ApiClient, threadId: string) {
     } else if (m.kind === 'restore') {
       const res = await client.post(`${url}/restore`)
       if (was === 'soft') expectCode(res, 200)
-      else expectCode(res, was === 'live' ? 409 : 404, was === 'live' ? 'MESSAGE_NOT_DELETED' : 'MESSAGE_NOT_FOUND')
+      else
+        expectCode(
+          res,
+          was === 'live' ? 409 : 404,
+          was === 'live' ? 'MESSAGE_NOT_DELETED' : 'MESSAGE_NOT_FOUND',
+        )
       if (was === 'soft') state.set(id, 'live')
     } else {
       const res = await client.del(`${url}?hard=true`)

@@ -29,20 +29,47 @@ describe('messages over HTTP', () => {
     })
     expect(res.body.message.key).toBe(res.body.message.id)
     const thread = (await t.user('auto').get(`${T}/auto-1`)).body.thread
-    expect(thread).toMatchObject({ id: 'auto-1', author: 'auto', participants: { auto: 'owner' }, message_count: 1 })
-    expect((await t.user('auto').get(`${T}/auto-1/messages/${res.body.message.id}`)).body.message).toEqual(res.body.message)
+    expect(thread).toMatchObject({
+      id: 'auto-1',
+      author: 'auto',
+      participants: { auto: 'owner' },
+      message_count: 1,
+    })
+    expect(
+      (await t.user('auto').get(`${T}/auto-1/messages/${res.body.message.id}`)).body.message,
+    ).toEqual(res.body.message)
   })
 
   it('stores custom roles and replies in the same thread; an unknown reply_to is INVALID_REPLY_TO', async () => {
     const u = t.user('roles')
-    const a = await u.post(`${T}/roles-1/messages`, { id: 'q', body: 'question', role: 'assistant' })
+    const a = await u.post(`${T}/roles-1/messages`, {
+      id: 'q',
+      body: 'question',
+      role: 'assistant',
+    })
     expect(a.body.message.role).toBe('assistant')
-    const c = await u.post(`${T}/roles-1/messages`, { id: 'r', body: 'answer', role: 'reviewer-bot', reply_to: 'q' })
+    const c = await u.post(`${T}/roles-1/messages`, {
+      id: 'r',
+      body: 'answer',
+      role: 'reviewer-bot',
+      reply_to: 'q',
+    })
     expect(c.status).toBe(201)
-    expect((await u.get(`${T}/roles-1/messages/r`)).body.message).toMatchObject({ role: 'reviewer-bot', reply_to: 'q' })
-    expectError(await u.post(`${T}/roles-1/messages`, { body: 'x', reply_to: 'nope' }), 400, 'INVALID_REPLY_TO')
+    expect((await u.get(`${T}/roles-1/messages/r`)).body.message).toMatchObject({
+      role: 'reviewer-bot',
+      reply_to: 'q',
+    })
+    expectError(
+      await u.post(`${T}/roles-1/messages`, { body: 'x', reply_to: 'nope' }),
+      400,
+      'INVALID_REPLY_TO',
+    )
     await u.post(`${T}/roles-2/messages`, { id: 'elsewhere', body: 'other thread' })
-    expectError(await u.post(`${T}/roles-1/messages`, { body: 'x', reply_to: 'elsewhere' }), 400, 'INVALID_REPLY_TO')
+    expectError(
+      await u.post(`${T}/roles-1/messages`, { body: 'x', reply_to: 'elsewhere' }),
+      400,
+      'INVALID_REPLY_TO',
+    )
     expect(ids((await u.get(`${T}/roles-1/messages`)).body.messages)).toEqual(['q', 'r'])
   })
 
@@ -72,7 +99,11 @@ describe('messages over HTTP', () => {
     const u = t.user('idem')
     const first = await u.post(`${T}/idem-1/messages`, { id: 'once', body: { n: 1 } })
     expect(first.status).toBe(201)
-    const retry = await u.post(`${T}/idem-1/messages`, { id: 'once', body: { n: 2 }, role: 'assistant' })
+    const retry = await u.post(`${T}/idem-1/messages`, {
+      id: 'once',
+      body: { n: 2 },
+      role: 'assistant',
+    })
     expect(retry.status).toBe(200)
     expect(retry.body.message).toEqual(first.body.message)
     expect(retry.body.message.body).toEqual({ n: 1 })
@@ -92,7 +123,11 @@ describe('messages over HTTP', () => {
     expect(retry.body.message).toEqual(first.body.message)
     expect(ids((await u.get(`${T}/idem-2/messages`)).body.messages)).toEqual(['req-7f3a'])
     for (const bad of ['has space', 'x'.repeat(129), 'semi;colon']) {
-      expectError(await u.post(`${T}/idem-2/messages`, { body: 'bad' }, { 'idempotency-key': bad }), 400, 'INVALID_ID')
+      expectError(
+        await u.post(`${T}/idem-2/messages`, { body: 'bad' }, { 'idempotency-key': bad }),
+        400,
+        'INVALID_ID',
+      )
     }
     expect(ids((await u.get(`${T}/idem-2/messages`)).body.messages)).toEqual(['req-7f3a'])
   })
@@ -105,10 +140,17 @@ describe('messages over HTTP', () => {
     expect(e2.status).toBe(200)
     expect(e2.body.message).toMatchObject({ version: 2, body: { text: 'two' }, metadata: { k: 1 } })
     const e3 = await t.backend('ver-carol').patch(m, { metadata: { k: 3 } })
-    expect(e3.body.message).toMatchObject({ version: 3, body: { text: 'two' }, metadata: { k: 3 }, author: 'ver-alice' })
+    expect(e3.body.message).toMatchObject({
+      version: 3,
+      body: { text: 'two' },
+      metadata: { k: 3 },
+      author: 'ver-alice',
+    })
     const versions = await alice.get(`${m}/versions`)
     expect(versions.status).toBe(200)
-    expect(versions.body.versions.map((v: any) => [v.version, v.body, v.metadata, v.editor])).toEqual([
+    expect(
+      versions.body.versions.map((v: any) => [v.version, v.body, v.metadata, v.editor]),
+    ).toEqual([
       [1, { text: 'one' }, { k: 1 }, 'ver-alice'],
       [2, { text: 'two' }, { k: 1 }, 'ver-alice'],
       [3, { text: 'two' }, { k: 3 }, 'ver-carol'],
@@ -126,8 +168,14 @@ describe('messages over HTTP', () => {
     expectError(await u.put(m, { body: 'lost update', if_version: 1 }), 409, 'VERSION_CONFLICT')
     expectError(await u.patch(m, { body: 'future', if_version: 9 }), 409, 'VERSION_CONFLICT')
     expect((await u.get(m)).body.message).toMatchObject({ version: 2, body: 'v2' })
-    expect((await u.get(`${m}/versions`)).body.versions.map((v: any) => v.body)).toEqual(['v1', 'v2'])
-    expect((await u.put(m, { body: 'v3', if_version: 2 })).body.message).toMatchObject({ version: 3, body: 'v3' })
+    expect((await u.get(`${m}/versions`)).body.versions.map((v: any) => v.body)).toEqual([
+      'v1',
+      'v2',
+    ])
+    expect((await u.put(m, { body: 'v3', if_version: 2 })).body.message).toMatchObject({
+      version: 3,
+      body: 'v3',
+    })
   })
 
   it('rejects an edit with neither body nor metadata', async () => {
@@ -135,7 +183,10 @@ describe('messages over HTTP', () => {
     await u.post(`${T}/ee-1/messages`, { id: 'x', body: 'v1' })
     expectError(await u.put(`${T}/ee-1/messages/x`, {}), 400, 'VALIDATION_FAILED')
     expectError(await u.patch(`${T}/ee-1/messages/x`, { if_version: 1 }), 400, 'VALIDATION_FAILED')
-    expect((await u.get(`${T}/ee-1/messages/x`)).body.message).toMatchObject({ version: 1, body: 'v1' })
+    expect((await u.get(`${T}/ee-1/messages/x`)).body.message).toMatchObject({
+      version: 1,
+      body: 'v1',
+    })
   })
 
   it('soft delete: hidden (404) unless include_deleted, no edits (MESSAGE_DELETED), restore once', async () => {
@@ -148,13 +199,26 @@ describe('messages over HTTP', () => {
     expect(del.body.message).toMatchObject({ id: 'x', deleted: true })
     expect(typeof del.body.message.deleted_ts).toBe('number')
     expectError(await u.get(m), 404, 'MESSAGE_NOT_FOUND')
-    expect((await u.get(`${m}?include_deleted=true`)).body.message).toMatchObject({ id: 'x', deleted: true, body: 'v1' })
+    expect((await u.get(`${m}?include_deleted=true`)).body.message).toMatchObject({
+      id: 'x',
+      deleted: true,
+      body: 'v1',
+    })
     expectError(await u.put(m, { body: 'v2' }), 409, 'MESSAGE_DELETED')
     expectError(await u.post(`${m}/reactions`, { emoji: '👍' }), 409, 'MESSAGE_DELETED')
-    expect((await u.get(`${m}?include_deleted=true`)).body.message).toMatchObject({ version: 1, body: 'v1', reactions: {} })
+    expect((await u.get(`${m}?include_deleted=true`)).body.message).toMatchObject({
+      version: 1,
+      body: 'v1',
+      reactions: {},
+    })
     const restored = await u.post(`${m}/restore`)
     expect(restored.status).toBe(200)
-    expect(restored.body.message).toMatchObject({ id: 'x', deleted: false, deleted_ts: null, version: 1 })
+    expect(restored.body.message).toMatchObject({
+      id: 'x',
+      deleted: false,
+      deleted_ts: null,
+      version: 1,
+    })
     expect((await u.get(m)).body.message.body).toBe('v1')
     expectError(await u.post(`${m}/restore`), 409, 'MESSAGE_NOT_DELETED')
   })
@@ -173,7 +237,9 @@ describe('messages over HTTP', () => {
     expectError(await u.get(`${m}/versions`), 404, 'MESSAGE_NOT_FOUND')
     expectError(await u.put(m, { body: 'v3' }), 404, 'MESSAGE_NOT_FOUND')
     expectError(await u.post(`${m}/restore`), 404, 'MESSAGE_NOT_FOUND')
-    expect(ids((await u.get(`${T}/hd-1/messages?include_deleted=true`)).body.messages)).toEqual(['y'])
+    expect(ids((await u.get(`${T}/hd-1/messages?include_deleted=true`)).body.messages)).toEqual([
+      'y',
+    ])
   })
 
   it('adds and removes reactions per user; adding twice keeps one entry; no new version', async () => {
@@ -181,9 +247,15 @@ describe('messages over HTTP', () => {
     await owner.post(T, { id: 're-1', participants: { 're-b': 'member' } })
     await owner.post(`${T}/re-1/messages`, { id: 'x', body: 'hi' })
     const r = `${T}/re-1/messages/x/reactions`
-    expect((await owner.post(r, { emoji: '👍' })).body.message.reactions).toEqual({ '👍': ['re-a'] })
-    expect((await owner.post(r, { emoji: '👍' })).body.message.reactions).toEqual({ '👍': ['re-a'] })
-    expect((await t.user('re-b').post(r, { emoji: '👍' })).body.message.reactions).toEqual({ '👍': ['re-a', 're-b'] })
+    expect((await owner.post(r, { emoji: '👍' })).body.message.reactions).toEqual({
+      '👍': ['re-a'],
+    })
+    expect((await owner.post(r, { emoji: '👍' })).body.message.reactions).toEqual({
+      '👍': ['re-a'],
+    })
+    expect((await t.user('re-b').post(r, { emoji: '👍' })).body.message.reactions).toEqual({
+      '👍': ['re-a', 're-b'],
+    })
     await t.user('re-b').post(r, { emoji: '🎉' })
     expect((await owner.del(r, { emoji: '👍' })).status).toBe(200)
     expect((await owner.del(r, { emoji: '👍' })).status).toBe(200)
@@ -191,6 +263,38 @@ describe('messages over HTTP', () => {
     expect(read.reactions).toEqual({ '👍': ['re-b'], '🎉': ['re-b'] })
     expect(read.version).toBe(1)
     expect((await owner.get(`${T}/re-1/messages/x/versions`)).body.versions).toHaveLength(1)
+  })
+
+  it('treats emoji named like Object.prototype members as ordinary reactions', async () => {
+    const u = t.user('re-proto')
+    await u.post(`${T}/re-proto/messages`, { id: 'x', body: 'hi' })
+    const r = `${T}/re-proto/messages/x/reactions`
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty']
+    for (const emoji of names) {
+      const added = await u.post(r, { emoji })
+      expect([added.status, added.body?.code], `${emoji}: ${added.text}`).toEqual([200, undefined])
+    }
+    const read = (await u.get(`${T}/re-proto/messages/x`)).body.message
+    expect(Object.entries(read.reactions).sort()).toEqual(
+      names.map((n) => [n, ['re-proto']]).sort(),
+    )
+    for (const emoji of names) expect((await u.del(r, { emoji })).status).toBe(200)
+    expect(Object.keys((await u.get(`${T}/re-proto/messages/x`)).body.message.reactions)).toEqual(
+      [],
+    )
+  })
+
+  it('creates one message when the same client id arrives many times at once', async () => {
+    const u = t.user('race')
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => u.post(`${T}/race-1/messages`, { id: 'same', body: i })),
+    )
+    const statuses = results.map((r) => r.status).sort((a, b) => a - b)
+    expect(statuses).toEqual([...Array<number>(19).fill(200), 201])
+    const stored = results.find((r) => r.status === 201)!.body.message
+    for (const r of results) expect(r.body.message).toEqual(stored)
+    expect(ids((await u.get(`${T}/race-1/messages`)).body.messages)).toEqual(['same'])
+    expect((await u.get(`${T}/race-1`)).body.thread.message_count).toBe(1)
   })
 
   describe('events', () => {
@@ -210,7 +314,11 @@ describe('messages over HTTP', () => {
         [4, 'reaction.added'],
         [5, 'message.deleted'],
       ])
-      expect(events.every((e: any) => e.thread_id === 'ev-1' && e.actor === 'ev' && typeof e.ts === 'number')).toBe(true)
+      expect(
+        events.every(
+          (e: any) => e.thread_id === 'ev-1' && e.actor === 'ev' && typeof e.ts === 'number',
+        ),
+      ).toBe(true)
       expect(events[2]).toMatchObject({ message_id: 'x', version: 2 })
       expect(events[3]).toMatchObject({ message_id: 'x', emoji: '👍', user: 'ev' })
       expect(events[4]).toMatchObject({ message_id: 'x', hard: false })

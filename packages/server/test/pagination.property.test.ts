@@ -38,7 +38,12 @@ async function walk(
   first: { body: any },
   steps: Mutation[][],
 ): Promise<Walk> {
-  const result: Walk = { pages: [], disturbed: new Set(), liveAtStart: new Set(model.liveIds()), createdDuring: new Set() }
+  const result: Walk = {
+    pages: [],
+    disturbed: new Set(),
+    liveAtStart: new Set(model.liveIds()),
+    createdDuring: new Set(),
+  }
   let page = first
   for (let i = 0; ; i++) {
     expect(i, 'the walk did not end').toBeLessThan(500)
@@ -49,7 +54,8 @@ async function walk(
       expect(m.deleted).toBe(false)
     }
     result.pages.push({ ids: got.map((m) => m.id), seqs: got.map((m) => m.seq) })
-    const more = direction === 'older' ? page.body.pagination.has_before : page.body.pagination.has_after
+    const more =
+      direction === 'older' ? page.body.pagination.has_before : page.body.pagination.has_after
     if (!more) break
     for (const m of steps[i] ?? []) {
       const touched = await model.apply(m)
@@ -57,8 +63,11 @@ async function walk(
       if (m.kind === 'create') result.createdDuring.add(touched.id)
       if (m.kind === 'soft' || m.kind === 'hard') result.disturbed.add(touched.id)
     }
-    const cursor = direction === 'older' ? page.body.pagination.before_anchor : page.body.pagination.after_anchor
-    const res = await client.get(`${model.base}?limit=${limit}&${direction === 'older' ? 'before' : 'after'}=${cursor}`)
+    const cursor =
+      direction === 'older' ? page.body.pagination.before_anchor : page.body.pagination.after_anchor
+    const res = await client.get(
+      `${model.base}?limit=${limit}&${direction === 'older' ? 'before' : 'after'}=${cursor}`,
+    )
     expect(res.status, res.text).toBe(200)
     page = res
   }
@@ -81,7 +90,8 @@ function checkWalk(model: MessageModel, direction: 'older' | 'newer', w: Walk) {
   const seen = new Set(all)
   const mustSee = [...w.liveAtStart].filter((id) => !w.disturbed.has(id))
   // Walking towards the newest end also reaches what was created during the walk.
-  if (direction === 'newer') mustSee.push(...[...w.createdDuring].filter((id) => !w.disturbed.has(id)))
+  if (direction === 'newer')
+    mustSee.push(...[...w.createdDuring].filter((id) => !w.disturbed.has(id)))
   const missing = mustSee.filter((id) => !seen.has(id))
   expect(missing, 'messages live throughout the walk that no page returned').toEqual([])
 }
@@ -94,34 +104,40 @@ describe('message pagination under concurrent mutation', () => {
   })
   afterAll(async () => t.close())
 
-  it('pages older and newer without gaps or duplicates while messages change between pages', async () => {
-    const input = fc.record({
-      initial: fc.integer({ min: 1, max: 30 }),
-      limit: fc.integer({ min: 1, max: 8 }),
-      direction: fc.constantFrom('older' as const, 'newer' as const),
-      before: fc.array(mutation, { maxLength: 10 }),
-      steps: fc.array(fc.array(mutation, { maxLength: 4 }), { maxLength: 12 }),
-    })
-    await fc.assert(
-      fc.asyncProperty(input, async ({ initial, limit, direction, before, steps }) => {
-        const client = t.backend('pager')
-        const model = createMessageModel(client, `prop-${run++}`)
-        for (let i = 0; i < initial; i++) await model.create()
-        for (const m of before) await model.apply(m)
+  it(
+    'pages older and newer without gaps or duplicates while messages change between pages',
+    async () => {
+      const input = fc.record({
+        initial: fc.integer({ min: 1, max: 30 }),
+        limit: fc.integer({ min: 1, max: 8 }),
+        direction: fc.constantFrom('older' as const, 'newer' as const),
+        before: fc.array(mutation, { maxLength: 10 }),
+        steps: fc.array(fc.array(mutation, { maxLength: 4 }), { maxLength: 12 }),
+      })
+      await fc.assert(
+        fc.asyncProperty(input, async ({ initial, limit, direction, before, steps }) => {
+          const client = t.backend('pager')
+          const model = createMessageModel(client, `prop-${run++}`)
+          for (let i = 0; i < initial; i++) await model.create()
+          for (const m of before) await model.apply(m)
 
-        let first = await client.get(`${model.base}?limit=${limit}`)
-        expect(first.status).toBe(200)
-        if (direction === 'newer') {
-          // Reach the oldest page first (nothing changes during this part).
-          while (first.body.pagination.has_before)
-            first = await client.get(`${model.base}?limit=${limit}&before=${first.body.pagination.before_anchor}`)
-        }
-        const w = await walk(client, model, direction, limit, first, steps)
-        checkWalk(model, direction, w)
-      }),
-      { numRuns: RUNS },
-    )
-  }, 20_000 + RUNS * 1_000)
+          let first = await client.get(`${model.base}?limit=${limit}`)
+          expect(first.status).toBe(200)
+          if (direction === 'newer') {
+            // Reach the oldest page first (nothing changes during this part).
+            while (first.body.pagination.has_before)
+              first = await client.get(
+                `${model.base}?limit=${limit}&before=${first.body.pagination.before_anchor}`,
+              )
+          }
+          const w = await walk(client, model, direction, limit, first, steps)
+          checkWalk(model, direction, w)
+        }),
+        { numRuns: RUNS },
+      )
+    },
+    20_000 + RUNS * 1_000,
+  )
 
   describe('a 1,000-message thread', () => {
     const client = () => t.backend('big-pager')
@@ -131,7 +147,10 @@ describe('message pagination under concurrent mutation', () => {
       for (let batch = 0; batch < 20; batch++) {
         const results = await Promise.all(
           Array.from({ length: 50 }, (_, i) =>
-            client().post('/frontend/v1/threads/big/messages', { id: `b${batch * 50 + i}`, body: i }),
+            client().post('/frontend/v1/threads/big/messages', {
+              id: `b${batch * 50 + i}`,
+              body: i,
+            }),
           ),
         )
         for (const r of results) {
@@ -176,7 +195,9 @@ describe('message pagination under concurrent mutation', () => {
       const atStart = await client().get(`${base}?limit=11&anchor=${ids[0]}`)
       expect(atStart.body.messages[0].id).toBe(ids[0])
       expect(atStart.body.pagination).toMatchObject({ has_before: false, has_after: true })
-      expect(atStart.body.messages.map((m: any) => m.id)).toEqual(ids.slice(0, atStart.body.messages.length))
+      expect(atStart.body.messages.map((m: any) => m.id)).toEqual(
+        ids.slice(0, atStart.body.messages.length),
+      )
 
       const hidden = ids[700]!
       expect((await client().del(`${base}/${hidden}`)).status).toBe(200)
@@ -185,7 +206,9 @@ describe('message pagination under concurrent mutation', () => {
       expect(around).not.toContain(hidden)
       expect(around).toContain(ids[699])
       expect(around).toContain(ids[701])
-      const withDeleted = await client().get(`${base}?limit=11&anchor=${hidden}&include_deleted=true`)
+      const withDeleted = await client().get(
+        `${base}?limit=11&anchor=${hidden}&include_deleted=true`,
+      )
       expect(withDeleted.body.messages.map((m: any) => m.id)).toEqual(ids.slice(695, 706))
     })
   })

@@ -14,7 +14,11 @@ export interface RawExchange {
  * lines, bad header syntax, smuggling attempts) and reads the answer until the connection
  * closes or a complete response has arrived.
  */
-export function rawExchange(port: number, request: string | Uint8Array, deadlineMs = 5_000): Promise<RawExchange> {
+export function rawExchange(
+  port: number,
+  request: string | Uint8Array,
+  deadlineMs = 5_000,
+): Promise<RawExchange> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1')
     const chunks: Buffer[] = []

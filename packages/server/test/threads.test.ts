@@ -14,7 +14,11 @@ describe('threads over HTTP', () => {
   afterAll(async () => t.close())
 
   /** Creates threads one millisecond apart so created_ts/updated_ts order them. */
-  async function createThreads(client: ApiClient, names: string[], extra: Record<string, unknown> = {}) {
+  async function createThreads(
+    client: ApiClient,
+    names: string[],
+    extra: Record<string, unknown> = {},
+  ) {
     for (const id of names) {
       await nextMillisecond()
       const res = await client.post(THREADS, { id, ...extra })
@@ -24,7 +28,11 @@ describe('threads over HTTP', () => {
 
   it('creates with a client id (201) and without one (a generated, valid id)', async () => {
     const alice = t.user('alice')
-    const named = await alice.post(THREADS, { id: 'chat-1', title: 'First', metadata: { topic: 'x' } })
+    const named = await alice.post(THREADS, {
+      id: 'chat-1',
+      title: 'First',
+      metadata: { topic: 'x' },
+    })
     expect(named.status).toBe(201)
     expect(named.body.thread).toMatchObject({
       id: 'chat-1',
@@ -54,16 +62,25 @@ describe('threads over HTTP', () => {
     const again = await alice.post(THREADS, { id: 'dup-1', title: 'retry' })
     expect(again.status).toBe(200)
     expect(again.body.thread).toEqual(first.body.thread)
-    expectError(await t.user('mallory').post(THREADS, { id: 'dup-1', title: 'mine now' }), 409, 'THREAD_ID_TAKEN')
+    expectError(
+      await t.user('mallory').post(THREADS, { id: 'dup-1', title: 'mine now' }),
+      409,
+      'THREAD_ID_TAKEN',
+    )
     const read = await alice.get(`${THREADS}/dup-1`)
-    expect(read.body.thread).toMatchObject({ title: 'original', author: 'alice', participants: { alice: 'owner' } })
+    expect(read.body.thread).toMatchObject({
+      title: 'original',
+      author: 'alice',
+      participants: { alice: 'owner' },
+    })
   })
 
   it('reads a thread with the caller’s unread_count', async () => {
     const owner = t.user('uc-owner')
     await owner.post(THREADS, { id: 'unread-1', participants: { 'uc-bob': 'member' } })
     const bob = t.user('uc-bob')
-    for (const text of ['a', 'b']) expect((await bob.post(`${THREADS}/unread-1/messages`, { body: text })).status).toBe(201)
+    for (const text of ['a', 'b'])
+      expect((await bob.post(`${THREADS}/unread-1/messages`, { body: text })).status).toBe(201)
     await owner.post(`${THREADS}/unread-1/messages`, { body: 'mine' })
     const read = await owner.get(`${THREADS}/unread-1`)
     expect(read.status).toBe(200)
@@ -77,9 +94,14 @@ describe('threads over HTTP', () => {
     const put = await alice.put(`${THREADS}/edit-1`, { title: 'after put' })
     expect(put.status).toBe(200)
     expect(put.body.thread).toMatchObject({ title: 'after put', metadata: { a: 1 } })
-    expect((await alice.get(`${THREADS}/edit-1`)).body.thread).toMatchObject({ title: 'after put', metadata: { a: 1 } })
+    expect((await alice.get(`${THREADS}/edit-1`)).body.thread).toMatchObject({
+      title: 'after put',
+      metadata: { a: 1 },
+    })
 
-    const patch = await alice.patch(`${THREADS}/edit-1`, { metadata: { b: [1, 2], nested: { ok: true } } })
+    const patch = await alice.patch(`${THREADS}/edit-1`, {
+      metadata: { b: [1, 2], nested: { ok: true } },
+    })
     expect(patch.status).toBe(200)
     const expected = { title: 'after put', metadata: { b: [1, 2], nested: { ok: true } } }
     expect((await alice.get(`${THREADS}/edit-1`)).body.thread).toMatchObject(expected)
@@ -108,9 +130,19 @@ describe('threads over HTTP', () => {
     expect(s2.updated_ts).toBeGreaterThan(before)
     expect(s2.created_ts).toBeLessThan(s2.updated_ts)
 
-    expect(ids((await u.get(`${THREADS}?sort_by=updated_ts`)).body.threads)).toEqual(['s2', 's4', 's3', 's1'])
+    expect(ids((await u.get(`${THREADS}?sort_by=updated_ts`)).body.threads)).toEqual([
+      's2',
+      's4',
+      's3',
+      's1',
+    ])
     expect(ids((await u.get(THREADS)).body.threads)).toEqual(['s2', 's4', 's3', 's1'])
-    expect(ids((await u.get(`${THREADS}?sort_by=created_ts`)).body.threads)).toEqual(['s4', 's3', 's2', 's1'])
+    expect(ids((await u.get(`${THREADS}?sort_by=created_ts`)).body.threads)).toEqual([
+      's4',
+      's3',
+      's2',
+      's1',
+    ])
     const limited = await u.get(`${THREADS}?sort_by=created_ts&limit=2`)
     expect(ids(limited.body.threads)).toEqual(['s4', 's3'])
     expect(limited.body.pagination).toMatchObject({ has_before: true, has_after: false, count: 2 })
@@ -127,7 +159,9 @@ describe('threads over HTTP', () => {
       const pages = [page]
       older.push(...ids(page.body.threads))
       while (page.body.pagination.has_before) {
-        page = await u.get(`${THREADS}?sort_by=${sortBy}&limit=5&before=${encodeURIComponent(page.body.pagination.before_anchor)}`)
+        page = await u.get(
+          `${THREADS}?sort_by=${sortBy}&limit=5&before=${encodeURIComponent(page.body.pagination.before_anchor)}`,
+        )
         expect(page.status).toBe(200)
         pages.push(page)
         older.push(...ids(page.body.threads))
@@ -137,7 +171,9 @@ describe('threads over HTTP', () => {
 
       const newer: string[][] = []
       while (page.body.pagination.has_after) {
-        page = await u.get(`${THREADS}?sort_by=${sortBy}&limit=5&after=${encodeURIComponent(page.body.pagination.after_anchor)}`)
+        page = await u.get(
+          `${THREADS}?sort_by=${sortBy}&limit=5&after=${encodeURIComponent(page.body.pagination.after_anchor)}`,
+        )
         expect(page.status).toBe(200)
         newer.unshift(ids(page.body.threads))
       }
@@ -151,13 +187,19 @@ describe('threads over HTTP', () => {
     await u.post(THREADS, { id: 'f-beta', title: 'Project Beta' })
     await u.post(THREADS, { id: 'f-none' })
     expect(ids((await u.get(`${THREADS}?title=alpha`)).body.threads)).toEqual(['f-alpha'])
-    expect(ids((await u.get(`${THREADS}?title=PROJECT&sort_by=created_ts`)).body.threads)).toEqual(['f-beta', 'f-alpha'])
+    expect(ids((await u.get(`${THREADS}?title=PROJECT&sort_by=created_ts`)).body.threads)).toEqual([
+      'f-beta',
+      'f-alpha',
+    ])
 
     const deleted = await u.del(`${THREADS}/f-beta`)
     expect(deleted.status).toBe(200)
     expect(deleted.body.thread).toMatchObject({ id: 'f-beta', deleted: true })
     expect(typeof deleted.body.thread.deleted_ts).toBe('number')
-    expect(ids((await u.get(`${THREADS}?sort_by=created_ts`)).body.threads)).toEqual(['f-none', 'f-alpha'])
+    expect(ids((await u.get(`${THREADS}?sort_by=created_ts`)).body.threads)).toEqual([
+      'f-none',
+      'f-alpha',
+    ])
     const all = await u.get(`${THREADS}?sort_by=created_ts&include_deleted=true`)
     expect(all.body.threads.map((x: any) => [x.id, x.deleted])).toEqual([
       ['f-none', false],
@@ -181,7 +223,12 @@ describe('threads over HTTP', () => {
 
     const restored = await u.post(`${THREADS}/soft-1/restore`)
     expect(restored.status).toBe(200)
-    expect(restored.body.thread).toMatchObject({ id: 'soft-1', deleted: false, deleted_ts: null, message_count: 1 })
+    expect(restored.body.thread).toMatchObject({
+      id: 'soft-1',
+      deleted: false,
+      deleted_ts: null,
+      message_count: 1,
+    })
     expect((await u.get(`${THREADS}/soft-1`)).body.thread.deleted).toBe(false)
     expect(ids((await u.get(THREADS)).body.threads)).toEqual(['soft-1'])
     expect(ids((await u.get(`${THREADS}/soft-1/messages`)).body.messages)).toEqual(['m1'])
@@ -198,16 +245,35 @@ describe('threads over HTTP', () => {
     expect(purged.text).toBe('')
     expectError(await u.get(`${THREADS}/hard-1?include_deleted=true`), 404, 'THREAD_NOT_FOUND')
     expectError(await u.get(`${THREADS}/hard-1/messages`), 404, 'THREAD_NOT_FOUND')
-    expectError(await u.get(`${THREADS}/hard-1/messages/old-m?include_deleted=true`), 404, 'THREAD_NOT_FOUND')
+    expectError(
+      await u.get(`${THREADS}/hard-1/messages/old-m?include_deleted=true`),
+      404,
+      'THREAD_NOT_FOUND',
+    )
     expect(ids((await u.get(`${THREADS}?include_deleted=true`)).body.threads)).toEqual([])
 
     const reused = await t.user('someone-else').post(THREADS, { id: 'hard-1', title: 'fresh' })
     expect(reused.status).toBe(201)
-    expect(reused.body.thread).toMatchObject({ id: 'hard-1', author: 'someone-else', message_count: 0, last_message: null })
+    expect(reused.body.thread).toMatchObject({
+      id: 'hard-1',
+      author: 'someone-else',
+      message_count: 0,
+      last_message: null,
+    })
     const other = t.user('someone-else')
-    expect((await other.get(`${THREADS}/hard-1/messages?include_deleted=true`)).body.messages).toEqual([])
-    expectError(await other.get(`${THREADS}/hard-1/messages/old-m?include_deleted=true`), 404, 'MESSAGE_NOT_FOUND')
-    expectError(await other.get(`${THREADS}/hard-1/messages/old-m/versions`), 404, 'MESSAGE_NOT_FOUND')
+    expect(
+      (await other.get(`${THREADS}/hard-1/messages?include_deleted=true`)).body.messages,
+    ).toEqual([])
+    expectError(
+      await other.get(`${THREADS}/hard-1/messages/old-m?include_deleted=true`),
+      404,
+      'MESSAGE_NOT_FOUND',
+    )
+    expectError(
+      await other.get(`${THREADS}/hard-1/messages/old-m/versions`),
+      404,
+      'MESSAGE_NOT_FOUND',
+    )
     const events = await other.get(`${THREADS}/hard-1/events`)
     expect(events.body.events.map((e: any) => [e.change, e.type])).toEqual([[1, 'thread.created']])
     expectError(await u.get(`${THREADS}/hard-1`), 403, 'THREAD_ACCESS_DENIED')
@@ -219,7 +285,11 @@ describe('threads over HTTP', () => {
     const member = t.user('own-m')
     expect((await member.get(`${THREADS}/own-1`)).status).toBe(200)
     expectError(await member.put(`${THREADS}/own-1`, { title: 'hijack' }), 403, 'NOT_THREAD_OWNER')
-    expectError(await member.patch(`${THREADS}/own-1`, { metadata: { x: 1 } }), 403, 'NOT_THREAD_OWNER')
+    expectError(
+      await member.patch(`${THREADS}/own-1`, { metadata: { x: 1 } }),
+      403,
+      'NOT_THREAD_OWNER',
+    )
     expectError(await member.del(`${THREADS}/own-1`), 403, 'NOT_THREAD_OWNER')
     expectError(await member.del(`${THREADS}/own-1?hard=true`), 403, 'NOT_THREAD_OWNER')
     const read = await owner.get(`${THREADS}/own-1`)
@@ -236,7 +306,8 @@ describe('threads over HTTP', () => {
       const th = (await u.get(base)).body.thread
       return [th.message_count, th.last_message?.id ?? null]
     }
-    for (const id of ['m1', 'm2', 'm3', 'm4']) expect((await u.post(`${base}/messages`, { id, body: id })).status).toBe(201)
+    for (const id of ['m1', 'm2', 'm3', 'm4'])
+      expect((await u.post(`${base}/messages`, { id, body: id })).status).toBe(201)
     const th = (await u.get(base)).body.thread
     expect(th.last_message).toMatchObject({ id: 'm4', author: 'counter', role: 'user' })
     expect(typeof th.last_message.created_ts).toBe('number')

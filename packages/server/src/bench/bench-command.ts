@@ -105,10 +105,17 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     const client = createBenchClient(url, keys, 64)
     const ctx: ScenarioContext = { client, durationMs, measure: measuring(pid) }
     try {
-      if (chosen.has('create')) (log('create'), rows.push(...(await createScenario(ctx, prefix))))
-      if (chosen.has('read')) (log('read (seeding)'), rows.push(...(await readScenario(ctx, Number(values['read-threads'])))))
-      if (chosen.has('chat')) (log('chat (seeding)'), rows.push(...(await chatScenario(ctx))))
-      if (chosen.has('large')) (log('large'), rows.push(...(await largeScenario(ctx))))
+      const suite: [string, () => Promise<BenchRow[]>][] = [
+        ['create', () => createScenario(ctx, prefix)],
+        ['read', () => readScenario(ctx, Number(values['read-threads']))],
+        ['chat', () => chatScenario(ctx)],
+        ['large', () => largeScenario(ctx)],
+      ]
+      for (const [name, run] of suite) {
+        if (!chosen.has(name)) continue
+        log(name)
+        rows.push(...(await run()))
+      }
     } finally {
       await client.close()
     }

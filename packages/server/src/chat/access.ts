@@ -2,11 +2,12 @@ import type { ParticipantRole } from '@progressdb/protocol'
 import { AppError } from '../app-error.js'
 import type { MessageRecord, ThreadRecord } from '../store/records.js'
 import type { Actor } from './actor.js'
+import { ownValue } from './own-keys.js'
 
 /** The access rules of SPEC section 4, in one place for every transport and backend. */
 
 export function roleOf(thread: ThreadRecord, actor: Actor): ParticipantRole | undefined {
-  return thread.participants[actor.userId]
+  return ownValue(thread.participants, actor.userId)
 }
 
 export function assertCanRead(thread: ThreadRecord, actor: Actor): void {

@@ -3,6 +3,7 @@ import { AppError } from '../app-error.js'
 import { assertCanRead, assertIsOwner } from './access.js'
 import type { Actor } from './actor.js'
 import type { ChatContext, WriteOptions } from './chat-context.js'
+import { ownValue, withKey, withoutKey } from './own-keys.js'
 import { liveThread, readableThread } from './threads.js'
 import { recordChanges } from './thread-change.js'
 
@@ -32,8 +33,8 @@ export async function addParticipant(
     assertIsOwner(current, actor)
     if (input.user_id === current.author && role !== 'owner')
       throw new AppError('PARTICIPANT_CONFLICT', "The thread's creator must stay an owner.")
-    if (current.participants[input.user_id] === role) return { writes: {}, result: current }
-    const changed = { ...current, participants: { ...current.participants, [input.user_id]: role } }
+    if (ownValue(current.participants, input.user_id) === role) return { writes: {}, result: current }
+    const changed = { ...current, participants: withKey(current.participants, input.user_id, role) }
     const { thread, events } = recordChanges(
       changed,
       [{ type: 'participant.added', user: input.user_id, role }],
@@ -60,9 +61,8 @@ export async function removeParticipant(
     else assertIsOwner(current, actor)
     if (userId === current.author)
       throw new AppError('PARTICIPANT_CONFLICT', "The thread's creator cannot be removed.")
-    if (current.participants[userId] === undefined) return { writes: {}, result: current }
-    const participants = { ...current.participants }
-    delete participants[userId]
+    if (ownValue(current.participants, userId) === undefined) return { writes: {}, result: current }
+    const participants = withoutKey(current.participants, userId)
     const { thread, events } = recordChanges(
       { ...current, participants },
       [{ type: 'participant.removed', user: userId }],

@@ -3,6 +3,7 @@ import { AppError } from '../app-error.js'
 import { assertCanRead, assertCanWrite, requireMessage } from './access.js'
 import type { Actor } from './actor.js'
 import type { ChatContext, WriteOptions } from './chat-context.js'
+import { ownValue, withKey, withoutKey } from './own-keys.js'
 import { liveThread } from './threads.js'
 import { recordChanges } from './thread-change.js'
 import { toWireMessage } from './wire.js'
@@ -26,13 +27,12 @@ export async function setReaction(
     const message = requireMessage(snap.messages.get(messageId))
     assertCanWrite(current, actor)
     if (message.deleted) throw new AppError('MESSAGE_DELETED', 'The message is deleted; restore it first.')
-    const users = message.reactions[change.emoji] ?? []
+    const users = ownValue(message.reactions, change.emoji) ?? []
     const has = users.includes(actor.userId)
     if (has === change.present) return { writes: {}, result: message }
-    const reactions = { ...message.reactions }
     const next = change.present ? [...users, actor.userId] : users.filter((u) => u !== actor.userId)
-    if (next.length > 0) reactions[change.emoji] = next
-    else delete reactions[change.emoji]
+    const reactions =
+      next.length > 0 ? withKey(message.reactions, change.emoji, next) : withoutKey(message.reactions, change.emoji)
     const reacted = { ...message, reactions }
     const type = change.present ? ('reaction.added' as const) : ('reaction.removed' as const)
     const { thread, events } = recordChanges(

@@ -4,6 +4,7 @@ import type { ThreadRecord } from '../store/records.js'
 import { assertCanRead, assertIsOwner, roleOf } from './access.js'
 import type { Actor } from './actor.js'
 import { assertMetadataSize, type ChatContext, type WriteOptions } from './chat-context.js'
+import { withKey } from './own-keys.js'
 import { recordChanges } from './thread-change.js'
 import { unreadCountFor } from './read-markers.js'
 import { toWireThread } from './wire.js'
@@ -19,7 +20,7 @@ export function newThreadRecord(
     title: init.title ?? null,
     metadata: init.metadata ?? {},
     author: owner,
-    participants: { ...init.participants, [owner]: 'owner' },
+    participants: withKey<ParticipantRole>(init.participants ?? {}, owner, 'owner'),
     created_ts: now,
     updated_ts: now,
     deleted: false,

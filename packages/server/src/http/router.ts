@@ -46,7 +46,8 @@ export function createRouter(routes: readonly Route[]) {
         }
       }
       if (!node || node.routes.size === 0) throw new AppError('ROUTE_NOT_FOUND', `No route for ${pathname}.`)
-      const found = node.routes.get(method as HttpMethod)
+      // HEAD is GET without a body (node:http drops the body of a HEAD response).
+      const found = node.routes.get((method === 'HEAD' ? 'GET' : method) as HttpMethod)
       if (!found)
         throw new AppError('METHOD_NOT_ALLOWED', `${method} is not allowed here.`, undefined, {
           allow: [...node.routes.keys()].join(', '),

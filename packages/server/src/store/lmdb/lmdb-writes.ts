@@ -74,14 +74,14 @@ function updateUserIndex(layout: LmdbLayout, before: ThreadRecord | undefined, a
   const index = layout.userThreads
   for (const user of Object.keys(before?.participants ?? {})) {
     if (!before) break
-    const stays = after.participants[user] !== undefined
+    const stays = Object.hasOwn(after.participants, user)
     if (!stays || before.created_ts !== after.created_ts)
       index.removeSync(userKey(user, 'c', before.created_ts, after.id))
     if (!stays || before.updated_ts !== after.updated_ts)
       index.removeSync(userKey(user, 'u', before.updated_ts, after.id))
   }
   for (const user of Object.keys(after.participants)) {
-    const had = before?.participants[user] !== undefined
+    const had = before !== undefined && Object.hasOwn(before.participants, user)
     if (!had || before?.created_ts !== after.created_ts)
       index.putSync(userKey(user, 'c', after.created_ts, after.id), 1)
     if (!had || before?.updated_ts !== after.updated_ts)
