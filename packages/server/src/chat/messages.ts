@@ -23,7 +23,9 @@ export async function createMessage(
   const id = input.id ?? ctx.newId()
   const replyTo = input.reply_to ?? null
   const now = ctx.clock.now()
-  const needs = { messageIds: replyTo ? [id, replyTo] : [id] }
+  // A server-generated id is new by construction: only a client id needs the idempotency lookup.
+  const lookups = input.id === undefined ? [] : [id]
+  const needs = { messageIds: replyTo ? [...lookups, replyTo] : lookups }
   const result = await ctx.store.mutateThread(threadId, needs, (snap) => {
     const existingThread = snap.thread
     if (existingThread) assertCanWrite(liveThread(existingThread), actor)

@@ -39,7 +39,6 @@ export function openLmdbLayout(dataDir: string): LmdbLayout {
     encoding: 'binary',
     // Commits resolve when visible; flushes overlap the next commit (SPEC section 5).
     overlappingSync: true,
-    pageSize: 8192,
   })
   const binary = (name: string) => root.openDB<Buffer, never>({ name, encoding: 'binary' })
   const ordered = (name: string) => root.openDB({ name, encoding: 'ordered-binary' })
