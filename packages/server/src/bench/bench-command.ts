@@ -149,7 +149,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
         const client = createBenchClient(url, KEYS, 64)
         const memory = await memoryScenario(client, pid, dataDir, Number(values['memory-messages']))
         rows.push(memory.row)
-        extra.memory = { maxRssMb: memory.maxRssMb, bytesPerMessage: memory.bytesPerMessage, rssTimelineMb: memory.rssTimeline }
+        extra.memory = { maxRssMb: memory.maxRssMb, maxAnonMb: memory.maxAnonMb, bytesPerMessage: memory.bytesPerMessage, rssTimelineMb: memory.rssTimeline }
         await client.close()
       })
   }

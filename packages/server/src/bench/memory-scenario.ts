@@ -23,10 +23,15 @@ export async function memoryScenario(
   serverPid: number,
   dataDir: string,
   count: number,
-): Promise<{ row: BenchRow; maxRssMb: number; bytesPerMessage: number; rssTimeline: number[] }> {
+): Promise<{ row: BenchRow; maxRssMb: number; maxAnonMb: number; bytesPerMessage: number; rssTimeline: number[] }> {
   const before = dirBytes(dataDir)
   const timeline: number[] = []
-  const sampler = setInterval(() => timeline.push(sampleProcessTree(serverPid).rssBytes / (1 << 20)), 1000)
+  const anonTimeline: number[] = []
+  const sampler = setInterval(() => {
+    const sample = sampleProcessTree(serverPid)
+    timeline.push(sample.rssBytes / (1 << 20))
+    anonTimeline.push(sample.anonBytes / (1 << 20))
+  }, 1000)
   const cpuBefore = sampleProcessTree(serverPid).cpuS
   const result = await runClosedLoop(
     client.pool,
@@ -37,6 +42,7 @@ export async function memoryScenario(
   const after = sampleProcessTree(serverPid)
   const bytesPerMessage = (dirBytes(dataDir) - before) / Math.max(1, result.requests)
   const maxRssMb = Math.max(...timeline, after.rssBytes / (1 << 20))
+  const maxAnonMb = Math.max(...anonTimeline, after.anonBytes / (1 << 20))
   return {
     row: {
       scenario: `memory ${count.toLocaleString('en')} creates`,
@@ -45,9 +51,10 @@ export async function memoryScenario(
       load: '64 conns',
       result,
       server: { cpuPercent: ((after.cpuS - cpuBefore) / result.durationS) * 100, rssMb: maxRssMb },
-      note: `max RSS ${maxRssMb.toFixed(0)} MB, ${bytesPerMessage.toFixed(0)} B/message on disk`,
+      note: `max RSS ${maxRssMb.toFixed(0)} MB (anon ${maxAnonMb.toFixed(0)} MB), ${bytesPerMessage.toFixed(0)} B/message on disk`,
     },
     maxRssMb,
+    maxAnonMb,
     bytesPerMessage,
     rssTimeline: timeline.map((mb) => Math.round(mb)),
   }

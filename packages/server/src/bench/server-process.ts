@@ -90,10 +90,15 @@ function childrenOf(pid: number): number[] {
   return out
 }
 
-/** CPU seconds and RSS bytes of a process and its children (the workers), from /proc. */
-export function sampleProcessTree(pid: number): { cpuS: number; rssBytes: number } {
+/**
+ * CPU seconds and RSS bytes of a process and its children (the workers), from /proc. RSS is
+ * split too: `anonBytes` is the processes' own memory (heap, buffers), the rest is mostly
+ * file-backed pages of LMDB's memory map, i.e. page cache the kernel can reclaim.
+ */
+export function sampleProcessTree(pid: number): { cpuS: number; rssBytes: number; anonBytes: number } {
   let cpuS = 0
   let rssBytes = 0
+  let anonBytes = 0
   for (const p of [pid, ...childrenOf(pid)]) {
     try {
       const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8')
@@ -101,9 +106,10 @@ export function sampleProcessTree(pid: number): { cpuS: number; rssBytes: number
       cpuS += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S
       const status = fs.readFileSync(`/proc/${p}/status`, 'utf8')
       rssBytes += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024
+      anonBytes += Number(/RssAnon:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024
     } catch {
       // Gone.
     }
   }
-  return { cpuS, rssBytes }
+  return { cpuS, rssBytes, anonBytes }
 }
