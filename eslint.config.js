@@ -8,7 +8,14 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ['./packages/protocol/tsconfig.test.json', './packages/server/tsconfig.test.json'],
+        project: [
+          './examples/chat/tsconfig.json',
+          './packages/protocol/tsconfig.test.json',
+          './packages/server/tsconfig.test.json',
+          './packages/js/tsconfig.test.json',
+          './packages/node/tsconfig.test.json',
+          './packages/react/tsconfig.test.json',
+        ],
         tsconfigRootDir: import.meta.dirname,
       },
     },

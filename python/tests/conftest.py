@@ -15,9 +15,9 @@ from typing import Any, Callable, Optional
 
 import httpx
 import pytest
-from server_process import KEYS, ServerProcess, start_server
 
 from progressdb import AsyncProgressDB, ProgressDB
+from server_process import KEYS, REPO_ROOT, ServerProcess, start_server
 
 TIGHT_YAML = """\
 limits:
@@ -146,6 +146,4 @@ def db(make_client: ClientFactory) -> Any:
 
 @pytest.fixture
 def repo_root() -> Path:
-    from server_process import REPO_ROOT
-
     return REPO_ROOT

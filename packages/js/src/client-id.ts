@@ -7,7 +7,8 @@
  */
 export function newClientId(prefix = 'c'): string {
   const bytes = new Uint8Array(16)
-  const crypto = (globalThis as { crypto?: { getRandomValues?: (a: Uint8Array) => Uint8Array } }).crypto
+  const crypto = (globalThis as { crypto?: { getRandomValues?: (a: Uint8Array) => Uint8Array } })
+    .crypto
   if (crypto?.getRandomValues) crypto.getRandomValues(bytes)
   else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256)
   let random = ''

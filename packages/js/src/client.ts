@@ -5,7 +5,12 @@ import { createEventsClient, type EventsClient } from './events-client.js'
 import { createMessagesClient, type MessagesClient } from './messages-client.js'
 import { createParticipantsClient, type ParticipantsClient } from './participants-client.js'
 import { createThreadsClient, type ThreadsClient } from './threads-client.js'
-import { createTransport, type RequestOptions, type Transport, type TransportOptions } from './transport.js'
+import {
+  createTransport,
+  type RequestOptions,
+  type Transport,
+  type TransportOptions,
+} from './transport.js'
 
 /** `createClient` options: where the server is, who the client acts for, and HTTP behaviour. */
 export type ClientOptions = Omit<TransportOptions, 'credentials'> &
@@ -53,13 +58,19 @@ export function createClient(options: ClientOptions): ProgressDBClient {
   return {
     userId: options.userId,
     threads: createThreadsClient(transport),
-    messages: <TBody = unknown>(threadId: string) => createMessagesClient<TBody>(transport, threadId),
+    messages: <TBody = unknown>(threadId: string) =>
+      createMessagesClient<TBody>(transport, threadId),
     participants: (threadId) => createParticipantsClient(transport, threadId),
     events: (threadId) => createEventsClient(transport, threadId),
     markRead: async (threadId, messageId, options) =>
       (
         await transport.request<ThreadResponse>(
-          { method: 'POST', path: `${threadPath(threadId)}/read`, body: { message_id: messageId }, idempotent: true },
+          {
+            method: 'POST',
+            path: `${threadPath(threadId)}/read`,
+            body: { message_id: messageId },
+            idempotent: true,
+          },
           options,
         )
       ).thread,

@@ -34,16 +34,28 @@ const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
 export function createAuth(credentials: Credentials): Auth {
   if ('apiKey' in credentials) {
     const headers = bearer(credentials.apiKey)
-    return { userId: undefined, headers: async () => ({ headers, generation: 0 }), refresh: async () => false }
+    return {
+      userId: undefined,
+      headers: async () => ({ headers, generation: 0 }),
+      refresh: async () => false,
+    }
   }
   if ('backendKey' in credentials) {
     const headers = { ...bearer(credentials.backendKey), 'x-user-id': credentials.userId }
-    return { userId: credentials.userId, headers: async () => ({ headers, generation: 0 }), refresh: async () => false }
+    return {
+      userId: credentials.userId,
+      headers: async () => ({ headers, generation: 0 }),
+      refresh: async () => false,
+    }
   }
   const base = { ...bearer(credentials.frontendKey), 'x-user-id': credentials.userId }
   if ('userSignature' in credentials) {
     const headers = { ...base, 'x-user-signature': credentials.userSignature }
-    return { userId: credentials.userId, headers: async () => ({ headers, generation: 0 }), refresh: async () => false }
+    return {
+      userId: credentials.userId,
+      headers: async () => ({ headers, generation: 0 }),
+      refresh: async () => false,
+    }
   }
   return signatureFetchingAuth(credentials.userId, base, credentials.getUserSignature)
 }

@@ -66,11 +66,20 @@ export class ProgressDBError extends Error {
  * if (isProgressDBError(error) && error.status === 404) return null
  */
 export function isProgressDBError(error: unknown): error is ProgressDBError {
-  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as Record<symbol, unknown>)[BRAND] === true
+  )
 }
 
 /** Any thrown value as a `ProgressDBError` (a non-SDK failure becomes `NETWORK_ERROR`). */
 export function toProgressDBError(error: unknown): ProgressDBError {
   if (isProgressDBError(error)) return error
-  return new ProgressDBError({ status: 0, code: 'NETWORK_ERROR', message: String(error), cause: error })
+  return new ProgressDBError({
+    status: 0,
+    code: 'NETWORK_ERROR',
+    message: String(error),
+    cause: error,
+  })
 }

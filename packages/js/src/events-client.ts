@@ -20,14 +20,21 @@ export interface EventsClient {
    * Every change after `since` up to the newest, in change order (catch-up after a reconnect).
    * @example for await (const e of client.events('t1').since(lastChange)) apply(e)
    */
-  since(change: number, options?: RequestOptions & { limit?: number }): AsyncGenerator<ChatEvent, void, undefined>
+  since(
+    change: number,
+    options?: RequestOptions & { limit?: number },
+  ): AsyncGenerator<ChatEvent, void, undefined>
 }
 
 /** Builds `client.events(threadId)` over a transport. */
 export function createEventsClient(transport: Transport, threadId: string): EventsClient {
   const list = (query: EventQuery = {}, options?: RequestOptions) =>
     transport.request<EventListResponse>(
-      { method: 'GET', path: `${threadPath(threadId)}/events`, query: { since: query.since, limit: query.limit } },
+      {
+        method: 'GET',
+        path: `${threadPath(threadId)}/events`,
+        query: { since: query.since, limit: query.limit },
+      },
       options,
     )
   async function* since(change: number, options: RequestOptions & { limit?: number } = {}) {

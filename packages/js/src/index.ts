@@ -21,7 +21,12 @@ export { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js'
 export { newClientId } from './client-id.js'
 export type { ChatBody, Message, MessagePage, MessagePatch, NewMessage } from './message-types.js'
 export type { MessagesClient, MessagePageQuery, MessageWalkOptions } from './messages-client.js'
-export type { ThreadsClient, ThreadListQuery, ThreadSort, ThreadWalkOptions } from './threads-client.js'
+export type {
+  ThreadsClient,
+  ThreadListQuery,
+  ThreadSort,
+  ThreadWalkOptions,
+} from './threads-client.js'
 export type { ParticipantsClient } from './participants-client.js'
 export type { EventsClient, EventQuery } from './events-client.js'
 export type { ReadableStore } from './store/observable-state.js'

@@ -42,7 +42,11 @@ export interface MessagesClient<TBody = unknown> {
    * `VERSION_CONFLICT`.
    * @example await client.messages('t1').update('m1', { body: { text: 'fixed' }, if_version: 1 })
    */
-  update(messageId: string, patch: MessagePatch<TBody>, options?: RequestOptions): Promise<Message<TBody>>
+  update(
+    messageId: string,
+    patch: MessagePatch<TBody>,
+    options?: RequestOptions,
+  ): Promise<Message<TBody>>
   /**
    * Soft delete (the deleted message is returned); `{ hard: true }` removes it and its versions.
    * @example await client.messages('t1').delete('m1')
@@ -61,64 +65,85 @@ export interface MessagesClient<TBody = unknown> {
    * Every message from the newest (or from before `before`) back to the first, newest first.
    * @example for await (const m of client.messages('t1').older()) console.log(m.id)
    */
-  older(options?: MessageWalkOptions & { before?: string }): AsyncGenerator<Message<TBody>, void, undefined>
+  older(
+    options?: MessageWalkOptions & { before?: string },
+  ): AsyncGenerator<Message<TBody>, void, undefined>
   /**
    * Every message after `after` up to the newest, oldest first. Without `after` the walk
    * starts at the first message of the thread (found by first walking back).
    * @example for await (const m of client.messages('t1').newer({ after: lastSeenId })) show(m)
    */
-  newer(options?: MessageWalkOptions & { after?: string }): AsyncGenerator<Message<TBody>, void, undefined>
+  newer(
+    options?: MessageWalkOptions & { after?: string },
+  ): AsyncGenerator<Message<TBody>, void, undefined>
+}
+
+function listPage<TBody>(
+  transport: Transport,
+  threadId: string,
+  query: MessagePageQuery,
+  options?: RequestOptions,
+) {
+  const { limit, before, after, anchor, includeDeleted } = query
+  return transport.request<MessagePage<TBody>>(
+    {
+      method: 'GET',
+      path: messagesPath(threadId),
+      query: { limit, before, after, anchor, include_deleted: includeDeleted },
+    },
+    options,
+  )
+}
+
+async function lastOf<T>(items: AsyncIterable<T>): Promise<T | undefined> {
+  let last: T | undefined
+  for await (const item of items) last = item
+  return last
 }
 
 /** Builds the `MessagesClient` of one thread over a transport. */
-export function createMessagesClient<TBody = unknown>(transport: Transport, threadId: string): MessagesClient<TBody> {
+export function createMessagesClient<TBody = unknown>(
+  transport: Transport,
+  threadId: string,
+): MessagesClient<TBody> {
   const one = (messageId: string) => messagePath(threadId, messageId)
   const unwrap = async (reply: Promise<MessageResponse>) => (await reply).message as Message<TBody>
   const list = (query: MessagePageQuery = {}, options?: RequestOptions) =>
-    transport.request<MessagePage<TBody>>(
-      {
-        method: 'GET',
-        path: messagesPath(threadId),
-        query: {
-          limit: query.limit,
-          before: query.before,
-          after: query.after,
-          anchor: query.anchor,
-          include_deleted: query.includeDeleted,
+    listPage<TBody>(transport, threadId, query, options)
+  const pageOf =
+    (options: MessageWalkOptions, cursor: 'before' | 'after') =>
+    async (anchor: string | undefined) => {
+      const page = await list(
+        {
+          limit: options.pageSize ?? 100,
+          includeDeleted: options.includeDeleted,
+          [cursor]: anchor,
         },
-      },
-      options,
-    )
-  const pageOf = (options: MessageWalkOptions, cursor: 'before' | 'after') => async (anchor: string | undefined) => {
-    const page = await list({ limit: options.pageSize ?? 100, includeDeleted: options.includeDeleted, [cursor]: anchor }, options)
-    return { items: page.messages, pagination: page.pagination }
-  }
-  const reaction = (method: 'POST' | 'DELETE') => (messageId: string, emoji: string, options?: RequestOptions) =>
-    unwrap(
-      transport.request<MessageResponse>(
-        { method, path: `${one(messageId)}/reactions`, body: { emoji }, idempotent: true },
         options,
-      ),
-    )
+      )
+      return { items: page.messages, pagination: page.pagination }
+    }
+  const reaction =
+    (method: 'POST' | 'DELETE') => (messageId: string, emoji: string, options?: RequestOptions) =>
+      unwrap(
+        transport.request<MessageResponse>(
+          { method, path: `${one(messageId)}/reactions`, body: { emoji }, idempotent: true },
+          options,
+        ),
+      )
 
-  async function* older(options: MessageWalkOptions & { before?: string } = {}) {
-    yield* walkPages('older', false, pageOf(options, 'before'), options.before)
-  }
+  const older = (options: MessageWalkOptions & { before?: string } = {}) =>
+    walkPages('older', false, pageOf(options, 'before'), options.before)
   async function* newer(options: MessageWalkOptions & { after?: string } = {}) {
     let start = options.after
     if (start === undefined) {
-      const first = await firstMessage(options)
+      // The API has no oldest-first page, so the start is found by walking back in big pages.
+      const first = await lastOf(older({ ...options, pageSize: 1000 }))
       if (first === undefined) return
       yield first
       start = first.id
     }
     yield* walkPages('newer', false, pageOf(options, 'after'), start)
-  }
-  async function firstMessage(options: MessageWalkOptions): Promise<Message<TBody> | undefined> {
-    // The API has no oldest-first page, so the start is found by walking back in big pages.
-    let first: Message<TBody> | undefined
-    for await (const m of walkPages('older', false, pageOf({ ...options, pageSize: 1000 }, 'before'))) first = m
-    return first
   }
 
   return {
@@ -127,31 +152,58 @@ export function createMessagesClient<TBody = unknown>(transport: Transport, thre
     create: (message, options) =>
       unwrap(
         transport.request<MessageResponse>(
-          { method: 'POST', path: messagesPath(threadId), body: { ...message, id: message.id ?? newClientId('m') }, idempotent: true },
+          {
+            method: 'POST',
+            path: messagesPath(threadId),
+            body: { ...message, id: message.id ?? newClientId('m') },
+            idempotent: true,
+          },
           options,
         ),
       ),
     get: (messageId, options = {}) =>
       unwrap(
         transport.request<MessageResponse>(
-          { method: 'GET', path: one(messageId), query: { include_deleted: options.includeDeleted } },
+          {
+            method: 'GET',
+            path: one(messageId),
+            query: { include_deleted: options.includeDeleted },
+          },
           options,
         ),
       ),
     update: (messageId, patch, options) =>
-      unwrap(transport.request<MessageResponse>({ method: 'PUT', path: one(messageId), body: patch }, options)),
+      unwrap(
+        transport.request<MessageResponse>(
+          { method: 'PUT', path: one(messageId), body: patch },
+          options,
+        ),
+      ),
     delete: (async (messageId: string, options: RequestOptions & { hard?: boolean } = {}) => {
       const reply = await transport.request<MessageResponse | undefined>(
-        { method: 'DELETE', path: one(messageId), query: { hard: options.hard ? true : undefined } },
+        {
+          method: 'DELETE',
+          path: one(messageId),
+          query: { hard: options.hard ? true : undefined },
+        },
         options,
       )
       return reply?.message as Message<TBody> | undefined
     }) as MessagesClient<TBody>['delete'],
     restore: (messageId, options) =>
-      unwrap(transport.request<MessageResponse>({ method: 'POST', path: `${one(messageId)}/restore` }, options)),
+      unwrap(
+        transport.request<MessageResponse>(
+          { method: 'POST', path: `${one(messageId)}/restore` },
+          options,
+        ),
+      ),
     versions: async (messageId, options) =>
-      (await transport.request<VersionListResponse>({ method: 'GET', path: `${one(messageId)}/versions` }, options))
-        .versions,
+      (
+        await transport.request<VersionListResponse>(
+          { method: 'GET', path: `${one(messageId)}/versions` },
+          options,
+        )
+      ).versions,
     react: reaction('POST'),
     unreact: reaction('DELETE'),
     older,

@@ -25,7 +25,8 @@ export async function* walkPages<T>(
     const reverse = (direction === 'older') !== newestFirst
     yield* reverse ? [...page.items].reverse() : page.items
     const { has_before, has_after, before_anchor, after_anchor } = page.pagination
-    const next = direction === 'older' ? (has_before ? before_anchor : null) : has_after ? after_anchor : null
+    const next =
+      direction === 'older' ? (has_before ? before_anchor : null) : has_after ? after_anchor : null
     if (next === null) return
     page = await fetchPage(next)
   }

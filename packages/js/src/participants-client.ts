@@ -19,15 +19,22 @@ export interface ParticipantsClient {
 }
 
 /** Builds `client.participants(threadId)` over a transport. */
-export function createParticipantsClient(transport: Transport, threadId: string): ParticipantsClient {
+export function createParticipantsClient(
+  transport: Transport,
+  threadId: string,
+): ParticipantsClient {
   const path = `${threadPath(threadId)}/participants`
   const call = async (
     method: 'GET' | 'POST' | 'DELETE',
     body: unknown,
     options: RequestOptions | undefined,
   ): Promise<Participant[]> =>
-    (await transport.request<ParticipantListResponse>({ method, path, body, idempotent: method !== 'DELETE' }, options))
-      .participants
+    (
+      await transport.request<ParticipantListResponse>(
+        { method, path, body, idempotent: method !== 'DELETE' },
+        options,
+      )
+    ).participants
   return {
     list: (options) => call('GET', undefined, options),
     add: (userId, role, options) =>

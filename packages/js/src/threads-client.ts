@@ -27,7 +27,8 @@ export interface ThreadListQuery {
   includeDeleted?: boolean
 }
 
-export interface ThreadWalkOptions extends RequestOptions, Omit<ThreadListQuery, 'limit' | 'before' | 'after'> {
+export interface ThreadWalkOptions
+  extends RequestOptions, Omit<ThreadListQuery, 'limit' | 'before' | 'after'> {
   /** Threads fetched per request (default 100). */
   pageSize?: number
 }
@@ -85,39 +86,67 @@ export function createThreadsClient(transport: Transport): ThreadsClient {
       },
       options,
     )
-  const pageOf = (options: ThreadWalkOptions, cursor: 'before' | 'after') => async (anchor: string | undefined) => {
-    const { pageSize, sortBy, title, includeDeleted } = options
-    const page = await list({ limit: pageSize ?? 100, sortBy, title, includeDeleted, [cursor]: anchor }, options)
-    return { items: page.threads, pagination: page.pagination }
-  }
+  const pageOf =
+    (options: ThreadWalkOptions, cursor: 'before' | 'after') =>
+    async (anchor: string | undefined) => {
+      const { pageSize, sortBy, title, includeDeleted } = options
+      const page = await list(
+        { limit: pageSize ?? 100, sortBy, title, includeDeleted, [cursor]: anchor },
+        options,
+      )
+      return { items: page.threads, pagination: page.pagination }
+    }
 
   return {
     list,
     create: (thread = {}, options) =>
       unwrap(
         transport.request<ThreadResponse>(
-          { method: 'POST', path: THREADS_PATH, body: { ...thread, id: thread.id ?? newClientId('t') }, idempotent: true },
+          {
+            method: 'POST',
+            path: THREADS_PATH,
+            body: { ...thread, id: thread.id ?? newClientId('t') },
+            idempotent: true,
+          },
           options,
         ),
       ),
     get: (threadId, options = {}) =>
       unwrap(
         transport.request<ThreadResponse>(
-          { method: 'GET', path: threadPath(threadId), query: { include_deleted: options.includeDeleted } },
+          {
+            method: 'GET',
+            path: threadPath(threadId),
+            query: { include_deleted: options.includeDeleted },
+          },
           options,
         ),
       ),
     update: (threadId, patch, options) =>
-      unwrap(transport.request<ThreadResponse>({ method: 'PUT', path: threadPath(threadId), body: patch }, options)),
+      unwrap(
+        transport.request<ThreadResponse>(
+          { method: 'PUT', path: threadPath(threadId), body: patch },
+          options,
+        ),
+      ),
     delete: (async (threadId: string, options: RequestOptions & { hard?: boolean } = {}) => {
       const reply = await transport.request<ThreadResponse | undefined>(
-        { method: 'DELETE', path: threadPath(threadId), query: { hard: options.hard ? true : undefined } },
+        {
+          method: 'DELETE',
+          path: threadPath(threadId),
+          query: { hard: options.hard ? true : undefined },
+        },
         options,
       )
       return reply?.thread
     }) as ThreadsClient['delete'],
     restore: (threadId, options) =>
-      unwrap(transport.request<ThreadResponse>({ method: 'POST', path: `${threadPath(threadId)}/restore` }, options)),
+      unwrap(
+        transport.request<ThreadResponse>(
+          { method: 'POST', path: `${threadPath(threadId)}/restore` },
+          options,
+        ),
+      ),
     older: (options = {}) => walkPages('older', true, pageOf(options, 'before'), options.before),
     newer: (options) => walkPages('newer', true, pageOf(options, 'after'), options.after),
   }

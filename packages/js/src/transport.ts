@@ -93,14 +93,26 @@ export function createTransport(options: TransportOptions): Transport {
       const { headers: authHeaders, generation } = await auth.headers()
       const init: RequestInit = {
         method: spec.method,
-        headers: { accept: 'application/json', ...options.headers, ...durabilityHeader(call), ...call.headers, ...authHeaders },
+        headers: {
+          accept: 'application/json',
+          ...options.headers,
+          ...durabilityHeader(call),
+          ...call.headers,
+          ...authHeaders,
+        },
       }
       if (spec.body !== undefined) {
         init.body = JSON.stringify(spec.body)
         ;(init.headers as Record<string, string>)['content-type'] = 'application/json'
       }
       try {
-        const raw = await attempt(fetchFn, url, init, call.signal, call.timeoutMs ?? defaultTimeoutMs)
+        const raw = await attempt(
+          fetchFn,
+          url,
+          init,
+          call.signal,
+          call.timeoutMs ?? defaultTimeoutMs,
+        )
         return parseResponse<T>(raw)
       } catch (caught) {
         const error = toProgressDBError(caught)
@@ -127,7 +139,8 @@ function durabilityHeader(call: RequestOptions): Record<string, string> {
 function queryString(query: RequestSpec['query']): string {
   if (!query) return ''
   const params = new URLSearchParams()
-  for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, String(value))
+  for (const [name, value] of Object.entries(query))
+    if (value !== undefined) params.set(name, String(value))
   const text = params.toString()
   return text ? `?${text}` : ''
 }
@@ -154,8 +167,18 @@ async function attempt(
   } catch (cause) {
     if (signal?.aborted) throw abortedError(signal)
     if (timedOut)
-      throw new ProgressDBError({ status: 0, code: 'TIMEOUT', message: `No response within ${timeoutMs} ms.`, cause })
-    throw new ProgressDBError({ status: 0, code: 'NETWORK_ERROR', message: 'The request got no response.', cause })
+      throw new ProgressDBError({
+        status: 0,
+        code: 'TIMEOUT',
+        message: `No response within ${timeoutMs} ms.`,
+        cause,
+      })
+    throw new ProgressDBError({
+      status: 0,
+      code: 'NETWORK_ERROR',
+      message: 'The request got no response.',
+      cause,
+    })
   } finally {
     clearTimeout(timer)
     signal?.removeEventListener('abort', onAbort)
@@ -203,7 +226,9 @@ function errorFromResponse(raw: RawResponse): ProgressDBError {
 function parseErrorBody(text: string): ErrorBody | undefined {
   try {
     const body = JSON.parse(text) as Partial<ErrorBody> | null
-    return typeof body?.code === 'string' && typeof body.error === 'string' ? (body as ErrorBody) : undefined
+    return typeof body?.code === 'string' && typeof body.error === 'string'
+      ? (body as ErrorBody)
+      : undefined
   } catch {
     return undefined
   }
@@ -218,7 +243,12 @@ function parseRetryAfter(value: string | null): number | undefined {
 }
 
 function abortedError(signal: AbortSignal): ProgressDBError {
-  return new ProgressDBError({ status: 0, code: 'ABORTED', message: 'The request was aborted.', cause: signal.reason })
+  return new ProgressDBError({
+    status: 0,
+    code: 'ABORTED',
+    message: 'The request was aborted.',
+    cause: signal.reason,
+  })
 }
 
 function throwIfAborted(signal: AbortSignal | undefined): void {

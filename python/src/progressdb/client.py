@@ -44,8 +44,10 @@ class ProgressDB:
         with ProgressDB(base_url="http://localhost:8080", api_key=key) as db:
             db.create_thread_message("chat-1", {"body": {"text": "hi"}}, user_id="u1")
 
-    `timeout` is in seconds per request; `max_retries` bounds the retries of a request that
-    failed in a way that is safe to retry (see README, "Retries").
+    `timeout` is in seconds per attempt (or an `httpx.Timeout`), also applied through a given
+    `http_client`; `max_retries` bounds the retries of a request that failed in a way that is
+    safe to retry (see README, "Retries"). `durability` ("fast" or "safe") is sent with
+    every write.
     """
 
     def __init__(

@@ -12,16 +12,19 @@ export interface ItemSnapshot<T> {
 }
 
 interface ItemStore<T> extends ReadableStore<ItemSnapshot<T>> {
-  load(): Promise<void>
+  load: () => Promise<void>
   /** Runs a change and shows the item it returns; failures are stored and rethrown. */
-  change(op: () => Promise<T>): Promise<T>
+  change: (op: () => Promise<T>) => Promise<T>
 }
 
 /** One item fetched lazily on first subscribe and replaced by the result of every change. */
 function createItemStore<T>(fetchItem: () => Promise<T>): ItemStore<T> {
-  const state = createObservableState<ItemSnapshot<T>>({ item: undefined, loading: true, error: undefined }, () => {
-    void load()
-  })
+  const state = createObservableState<ItemSnapshot<T>>(
+    { item: undefined, loading: true, error: undefined },
+    () => {
+      void load()
+    },
+  )
   async function load(): Promise<void> {
     state.set((s) => (s.loading ? s : { ...s, loading: true }))
     try {
@@ -51,13 +54,13 @@ function createItemStore<T>(fetchItem: () => Promise<T>): ItemStore<T> {
 
 /** One thread for a UI; see `createThreadStore`. */
 export interface ThreadStore extends ReadableStore<ItemSnapshot<Thread>> {
-  load(): Promise<void>
-  update(patch: UpdateThreadRequest): Promise<Thread>
+  load: () => Promise<void>
+  update: (patch: UpdateThreadRequest) => Promise<Thread>
   /** Soft delete: the snapshot then shows the thread with `deleted: true`. */
-  remove(): Promise<Thread>
-  restore(): Promise<Thread>
+  remove: () => Promise<Thread>
+  restore: () => Promise<Thread>
   /** Moves the caller's read marker; the snapshot gets the new `unread_count`. */
-  markRead(messageId: string): Promise<Thread>
+  markRead: (messageId: string) => Promise<Thread>
 }
 
 /**
@@ -80,14 +83,16 @@ export function createThreadStore(client: ProgressDBClient, threadId: string): T
 }
 
 /** One message for a UI; see `createMessageStore`. */
-export interface MessageStore<TBody = ChatBody> extends ReadableStore<ItemSnapshot<Message<TBody>>> {
-  load(): Promise<void>
-  update(patch: MessagePatch<TBody>): Promise<Message<TBody>>
+export interface MessageStore<TBody = ChatBody> extends ReadableStore<
+  ItemSnapshot<Message<TBody>>
+> {
+  load: () => Promise<void>
+  update: (patch: MessagePatch<TBody>) => Promise<Message<TBody>>
   /** Soft delete: the snapshot then shows the message with `deleted: true`. */
-  remove(): Promise<Message<TBody>>
-  restore(): Promise<Message<TBody>>
+  remove: () => Promise<Message<TBody>>
+  restore: () => Promise<Message<TBody>>
   /** Adds the caller's reaction, or removes it with `{ remove: true }`. */
-  react(emoji: string, options?: { remove?: boolean }): Promise<Message<TBody>>
+  react: (emoji: string, options?: { remove?: boolean }) => Promise<Message<TBody>>
 }
 
 /**

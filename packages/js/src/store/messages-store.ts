@@ -1,11 +1,16 @@
 import type { ProgressDBClient } from '../client.js'
 import { newClientId } from '../client-id.js'
-import { toProgressDBError as toError, type ProgressDBError } from '../errors.js'
-import type { ChatBody, Message, MessagePage, MessagePatch, NewMessage } from '../message-types.js'
-import { createObservableState, type ReadableStore } from './observable-state.js'
+import { toProgressDBError, type ProgressDBError } from '../errors.js'
+import type { ChatBody, Message, MessagePatch, NewMessage } from '../message-types.js'
+import type { MessagesClient } from '../messages-client.js'
+import { merge, optimisticMessage, replaceById, type StoreMessage } from './message-list.js'
+import {
+  createObservableState,
+  type ObservableState,
+  type ReadableStore,
+} from './observable-state.js'
 
-/** A message as the store shows it: `pending` until the server has confirmed the create. */
-export type StoreMessage<TBody = ChatBody> = Message<TBody> & { pending?: true }
+export type { StoreMessage } from './message-list.js'
 
 export interface MessagesSnapshot<TBody = ChatBody> {
   readonly threadId: string
@@ -27,30 +32,133 @@ export interface MessagesStoreOptions {
 /** Framework-free state of one thread's messages; see `createMessagesStore`. */
 export interface MessagesStore<TBody = ChatBody> extends ReadableStore<MessagesSnapshot<TBody>> {
   /** (Re)loads the newest page. Runs by itself on the first `subscribe`. Never rejects. */
-  load(): Promise<void>
+  load: () => Promise<void>
   /** Prepends the page before the oldest shown message. Never rejects. */
-  loadOlder(): Promise<void>
+  loadOlder: () => Promise<void>
   /** Appends messages newer than the newest loaded page (until realtime lands). Never rejects. */
-  loadNewer(): Promise<void>
+  loadNewer: () => Promise<void>
   /** Optimistic: shows the message at once as `pending`, then the stored one; rolls back on error. */
-  create(message: NewMessage<TBody>): Promise<Message<TBody>>
-  update(messageId: string, patch: MessagePatch<TBody>): Promise<Message<TBody>>
+  create: (message: NewMessage<TBody>) => Promise<Message<TBody>>
+  update: (messageId: string, patch: MessagePatch<TBody>) => Promise<Message<TBody>>
   /** Soft-deletes the message and drops it from the list. */
-  remove(messageId: string): Promise<void>
+  remove: (messageId: string) => Promise<void>
   /** Adds the caller's reaction, or removes it with `{ remove: true }`. */
-  react(messageId: string, emoji: string, options?: { remove?: boolean }): Promise<Message<TBody>>
+  react: (
+    messageId: string,
+    emoji: string,
+    options?: { remove?: boolean },
+  ) => Promise<Message<TBody>>
 }
 
-/** Confirmed messages by `seq`, pending ones after them; objects are kept, never copied. */
-function ordered<TBody>(list: readonly StoreMessage<TBody>[]): StoreMessage<TBody>[] {
-  const confirmed = list.filter((m) => !m.pending).sort((a, b) => a.seq - b.seq)
-  return [...confirmed, ...list.filter((m) => m.pending)]
+/** What the store's operations share. */
+interface StoreContext<TBody> {
+  api: MessagesClient<TBody>
+  state: ObservableState<MessagesSnapshot<TBody>>
+  pageSize: number
+  /** The page cursors: before the oldest loaded page, after the newest. */
+  anchors: { before: string | null; after: string | null }
 }
 
-/** Adds the messages of a page that are not shown yet; shown ones keep their objects. */
-function merge<TBody>(shown: readonly StoreMessage<TBody>[], page: Message<TBody>[]): StoreMessage<TBody>[] {
-  const ids = new Set(shown.map((m) => m.id))
-  return ordered([...shown, ...page.filter((m) => !ids.has(m.id))])
+type Messages<TBody> = readonly StoreMessage<TBody>[]
+
+const patch = <TBody>(ctx: StoreContext<TBody>, p: Partial<MessagesSnapshot<TBody>>) =>
+  ctx.state.set((s) => ({ ...s, ...p }))
+
+/** Applies a successful change to the list (and clears the last error). */
+const apply = <TBody>(
+  ctx: StoreContext<TBody>,
+  f: (list: Messages<TBody>) => StoreMessage<TBody>[],
+) => ctx.state.set((s) => ({ ...s, messages: f(s.messages), error: undefined }))
+
+/** Records a failure in the snapshot and returns it as a ProgressDBError (to throw). */
+function fail<TBody>(
+  ctx: StoreContext<TBody>,
+  error: unknown,
+  p: Partial<MessagesSnapshot<TBody>> = {},
+) {
+  const e = toProgressDBError(error)
+  patch(ctx, { ...p, error: e })
+  return e
+}
+
+async function loadFirstPage<TBody>(ctx: StoreContext<TBody>): Promise<void> {
+  patch(ctx, { loading: true })
+  try {
+    const page = await ctx.api.list({ limit: ctx.pageSize })
+    ctx.anchors.before = page.pagination.before_anchor
+    ctx.anchors.after = page.pagination.after_anchor
+    ctx.state.set((s) => ({
+      ...s,
+      messages: merge(
+        s.messages.filter((m) => m.pending),
+        page.messages,
+      ),
+      hasOlder: page.pagination.has_before,
+      loading: false,
+      error: undefined,
+    }))
+  } catch (error) {
+    fail(ctx, error, { loading: false })
+  }
+}
+
+async function loadOlderPage<TBody>(ctx: StoreContext<TBody>): Promise<void> {
+  patch(ctx, { loadingOlder: true })
+  try {
+    const page = await ctx.api.list({
+      limit: ctx.pageSize,
+      before: ctx.anchors.before ?? undefined,
+    })
+    ctx.anchors.before = page.pagination.before_anchor
+    apply(ctx, (list) => merge(list, page.messages))
+    patch(ctx, { hasOlder: page.pagination.has_before, loadingOlder: false })
+  } catch (error) {
+    fail(ctx, error, { loadingOlder: false })
+  }
+}
+
+async function loadNewerPage<TBody>(ctx: StoreContext<TBody>): Promise<void> {
+  if (ctx.anchors.after === null) return loadFirstPage(ctx)
+  try {
+    const page = await ctx.api.list({ limit: ctx.pageSize, after: ctx.anchors.after })
+    ctx.anchors.after = page.pagination.after_anchor
+    apply(ctx, (list) => merge(list, page.messages))
+  } catch (error) {
+    fail(ctx, error)
+  }
+}
+
+/** Shows the message as pending, then the stored one (same id); removes it again on failure. */
+async function createOptimistically<TBody>(
+  ctx: StoreContext<TBody>,
+  author: string,
+  message: NewMessage<TBody>,
+): Promise<Message<TBody>> {
+  const withId = { ...message, id: message.id ?? newClientId('m') }
+  const optimistic = optimisticMessage(withId, ctx.api.threadId, author)
+  apply(ctx, (list) => [...list, optimistic])
+  try {
+    const stored = await ctx.api.create(withId)
+    apply(ctx, (list) => replaceById(list, stored))
+    return stored
+  } catch (error) {
+    ctx.state.set((s) => ({ ...s, messages: s.messages.filter((m) => m !== optimistic) }))
+    throw fail(ctx, error)
+  }
+}
+
+/** Runs a server-confirmed change and shows the message it returns. */
+async function confirmed<TBody>(
+  ctx: StoreContext<TBody>,
+  op: () => Promise<Message<TBody>>,
+): Promise<Message<TBody>> {
+  try {
+    const message = await op()
+    apply(ctx, (list) => replaceById(list, message))
+    return message
+  } catch (error) {
+    throw fail(ctx, error)
+  }
 }
 
 /**
@@ -68,136 +176,45 @@ export function createMessagesStore<TBody = ChatBody>(
   threadId: string,
   options: MessagesStoreOptions = {},
 ): MessagesStore<TBody> {
-  const api = client.messages<TBody>(threadId)
-  const pageSize = options.pageSize ?? 50
-  const state = createObservableState<MessagesSnapshot<TBody>>(
-    { threadId, messages: [], loading: true, loadingOlder: false, hasOlder: false, error: undefined },
-    () => void load(),
-  )
-  let beforeAnchor: string | null = null
-  let afterAnchor: string | null = null
-  let olderInFlight: Promise<void> | undefined
-
-  const patch = (p: Partial<MessagesSnapshot<TBody>>) => state.set((s) => ({ ...s, ...p }))
-  const setMessages = (f: (list: readonly StoreMessage<TBody>[]) => StoreMessage<TBody>[]) =>
-    state.set((s) => ({ ...s, messages: f(s.messages), error: undefined }))
-  const replace = (message: Message<TBody>) =>
-    setMessages((list) => ordered(list.map((m) => (m.id === message.id ? message : m))))
-  const fail = (error: unknown) => {
-    const e = toError(error)
-    patch({ error: e })
-    return e
-  }
-
-  async function load(): Promise<void> {
-    patch({ loading: true })
-    try {
-      const page: MessagePage<TBody> = await api.list({ limit: pageSize })
-      beforeAnchor = page.pagination.before_anchor
-      afterAnchor = page.pagination.after_anchor
-      state.set((s) => ({
-        ...s,
-        messages: merge(s.messages.filter((m) => m.pending), page.messages),
-        hasOlder: page.pagination.has_before,
-        loading: false,
+  const ctx: StoreContext<TBody> = {
+    api: client.messages<TBody>(threadId),
+    pageSize: options.pageSize ?? 50,
+    anchors: { before: null, after: null },
+    state: createObservableState<MessagesSnapshot<TBody>>(
+      {
+        threadId,
+        messages: [],
+        loading: true,
+        loadingOlder: false,
+        hasOlder: false,
         error: undefined,
-      }))
-    } catch (error) {
-      fail(error)
-      patch({ loading: false })
-    }
+      },
+      () => void loadFirstPage(ctx),
+    ),
   }
-
-  async function fetchOlder(): Promise<void> {
-    patch({ loadingOlder: true })
-    try {
-      const page = await api.list({ limit: pageSize, before: beforeAnchor ?? undefined })
-      beforeAnchor = page.pagination.before_anchor
-      setMessages((list) => merge(list, page.messages))
-      patch({ hasOlder: page.pagination.has_before, loadingOlder: false })
-    } catch (error) {
-      fail(error)
-      patch({ loadingOlder: false })
-    }
-  }
-
-  async function loadNewer(): Promise<void> {
-    if (afterAnchor === null) return load()
-    try {
-      const page = await api.list({ limit: pageSize, after: afterAnchor })
-      afterAnchor = page.pagination.after_anchor
-      setMessages((list) => merge(list, page.messages))
-    } catch (error) {
-      fail(error)
-    }
-  }
-
-  async function create(message: NewMessage<TBody>): Promise<Message<TBody>> {
-    const id = message.id ?? newClientId('m')
-    const now = Date.now()
-    const optimistic: StoreMessage<TBody> = {
-      id,
-      key: id,
-      thread: threadId,
-      seq: 0,
-      author: client.userId,
-      role: message.role ?? 'user',
-      body: message.body,
-      reply_to: message.reply_to ?? null,
-      metadata: message.metadata ?? {},
-      reactions: {},
-      version: 1,
-      status: 'final',
-      ephemeral: false,
-      expires_ts: null,
-      created_ts: now,
-      updated_ts: now,
-      deleted: false,
-      deleted_ts: null,
-      pending: true,
-    }
-    setMessages((list) => [...list, optimistic])
-    try {
-      const stored = await api.create({ ...message, id })
-      replace(stored)
-      return stored
-    } catch (error) {
-      state.set((s) => ({ ...s, messages: s.messages.filter((m) => m !== optimistic) }))
-      throw fail(error)
-    }
-  }
-
-  const confirmed = async (op: () => Promise<Message<TBody>>) => {
-    try {
-      const message = await op()
-      replace(message)
-      return message
-    } catch (error) {
-      throw fail(error)
-    }
-  }
-
+  const { api, state } = ctx
+  let olderInFlight: Promise<void> | undefined
   return {
     subscribe: state.subscribe,
     getSnapshot: state.getSnapshot,
-    load,
+    load: () => loadFirstPage(ctx),
     loadOlder: () => {
       if (!state.get().hasOlder) return Promise.resolve()
-      olderInFlight ??= fetchOlder().finally(() => (olderInFlight = undefined))
+      olderInFlight ??= loadOlderPage(ctx).finally(() => (olderInFlight = undefined))
       return olderInFlight
     },
-    loadNewer,
-    create,
-    update: (messageId, change) => confirmed(() => api.update(messageId, change)),
+    loadNewer: () => loadNewerPage(ctx),
+    create: (message) => createOptimistically(ctx, client.userId, message),
+    update: (messageId, change) => confirmed(ctx, () => api.update(messageId, change)),
     remove: async (messageId) => {
       try {
         await api.delete(messageId)
-        setMessages((list) => list.filter((m) => m.id !== messageId))
+        apply(ctx, (list) => list.filter((m) => m.id !== messageId))
       } catch (error) {
-        throw fail(error)
+        throw fail(ctx, error)
       }
     },
     react: (messageId, emoji, { remove = false } = {}) =>
-      confirmed(() => (remove ? api.unreact(messageId, emoji) : api.react(messageId, emoji))),
+      confirmed(ctx, () => (remove ? api.unreact(messageId, emoji) : api.react(messageId, emoji))),
   }
 }

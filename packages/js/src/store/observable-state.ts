@@ -3,21 +3,24 @@
  * can consume it directly. `getSnapshot` returns the same object until something changes.
  */
 export interface ReadableStore<S> {
-  subscribe(listener: () => void): () => void
-  getSnapshot(): S
+  subscribe: (listener: () => void) => () => void
+  getSnapshot: () => S
 }
 
 export interface ObservableState<S> extends ReadableStore<S> {
-  get(): S
+  get: () => S
   /** Replaces the snapshot with `update(current)` and notifies subscribers. */
-  set(update: (current: S) => S): void
+  set: (update: (current: S) => S) => void
 }
 
 /**
  * An immutable snapshot plus listeners. `onFirstSubscribe` runs once, when the first listener
  * arrives: stores fetch lazily, so creating one (e.g. during a React render) costs nothing.
  */
-export function createObservableState<S>(initial: S, onFirstSubscribe?: () => void): ObservableState<S> {
+export function createObservableState<S>(
+  initial: S,
+  onFirstSubscribe?: () => void,
+): ObservableState<S> {
   let snapshot = initial
   let started = false
   const listeners = new Set<() => void>()

@@ -24,13 +24,31 @@ export interface ThreadsStoreOptions {
 /** Framework-free state of the caller's thread list; see `createThreadsStore`. */
 export interface ThreadsStore extends ReadableStore<ThreadsSnapshot> {
   /** (Re)loads the first page, keeping older pages already shown. Never rejects. */
-  load(): Promise<void>
+  load: () => Promise<void>
   /** Appends the next page of older threads. Never rejects. */
-  loadOlder(): Promise<void>
-  create(thread?: CreateThreadRequest): Promise<Thread>
-  update(threadId: string, patch: UpdateThreadRequest): Promise<Thread>
+  loadOlder: () => Promise<void>
+  create: (thread?: CreateThreadRequest) => Promise<Thread>
+  update: (threadId: string, patch: UpdateThreadRequest) => Promise<Thread>
   /** Soft-deletes the thread and drops it from the list. */
-  remove(threadId: string): Promise<void>
+  remove: (threadId: string) => Promise<void>
+}
+
+/**
+ * Shown threads updated with fresh copies, newest first by `sortBy`. A fresh copy replaces a
+ * shown thread only when it changed, so unchanged threads keep their object identity.
+ */
+function mergeThreads(shown: readonly Thread[], fresh: Thread[], sortBy: ThreadSort): Thread[] {
+  const byId = new Map(shown.map((t) => [t.id, t]))
+  for (const t of fresh) {
+    const old = byId.get(t.id)
+    const same =
+      old &&
+      old.updated_ts === t.updated_ts &&
+      old.unread_count === t.unread_count &&
+      old.deleted === t.deleted
+    byId.set(t.id, same ? old : t)
+  }
+  return [...byId.values()].sort((a, b) => b[sortBy] - a[sortBy] || (a.id < b.id ? 1 : -1))
 }
 
 /**
@@ -41,7 +59,10 @@ export interface ThreadsStore extends ReadableStore<ThreadsSnapshot> {
  * const threads = createThreadsStore(client, { sortBy: 'updated_ts' })
  * threads.subscribe(() => renderList(threads.getSnapshot().threads))
  */
-export function createThreadsStore(client: ProgressDBClient, options: ThreadsStoreOptions = {}): ThreadsStore {
+export function createThreadsStore(
+  client: ProgressDBClient,
+  options: ThreadsStoreOptions = {},
+): ThreadsStore {
   const sortBy = options.sortBy ?? 'updated_ts'
   const query = { limit: options.pageSize ?? 50, sortBy, title: options.title }
   const state = createObservableState<ThreadsSnapshot>(
@@ -52,18 +73,11 @@ export function createThreadsStore(client: ProgressDBClient, options: ThreadsSto
   let olderInFlight: Promise<void> | undefined
 
   const patch = (p: Partial<ThreadsSnapshot>) => state.set((s) => ({ ...s, ...p }))
-  const sorted = (list: Thread[]) => list.sort((a, b) => b[sortBy] - a[sortBy] || (a.id < b.id ? 1 : -1))
-  /** Fresh copies replace shown threads only when they changed. */
-  const merge = (shown: readonly Thread[], fresh: Thread[]) => {
-    const byId = new Map(shown.map((t) => [t.id, t]))
-    for (const t of fresh) {
-      const old = byId.get(t.id)
-      const same = old && old.updated_ts === t.updated_ts && old.unread_count === t.unread_count && old.deleted === t.deleted
-      byId.set(t.id, same ? old : t)
-    }
-    return sorted([...byId.values()])
-  }
-  const run = async <T>(op: () => Promise<T>, apply: (list: readonly Thread[], result: T) => Thread[]) => {
+  const merge = (shown: readonly Thread[], fresh: Thread[]) => mergeThreads(shown, fresh, sortBy)
+  const run = async <T>(
+    op: () => Promise<T>,
+    apply: (list: readonly Thread[], result: T) => Thread[],
+  ) => {
     try {
       const result = await op()
       state.set((s) => ({ ...s, threads: apply(s.threads, result), error: undefined }))
@@ -97,7 +111,11 @@ export function createThreadsStore(client: ProgressDBClient, options: ThreadsSto
     try {
       const page = await client.threads.list({ ...query, before: beforeAnchor ?? undefined })
       beforeAnchor = page.pagination.before_anchor
-      state.set((s) => ({ ...s, threads: merge(s.threads, page.threads), hasOlder: page.pagination.has_before }))
+      state.set((s) => ({
+        ...s,
+        threads: merge(s.threads, page.threads),
+        hasOlder: page.pagination.has_before,
+      }))
     } catch (error) {
       patch({ error: toError(error) })
     }
@@ -113,8 +131,16 @@ export function createThreadsStore(client: ProgressDBClient, options: ThreadsSto
       olderInFlight ??= fetchOlder().finally(() => (olderInFlight = undefined))
       return olderInFlight
     },
-    create: (thread) => run(() => client.threads.create(thread), (list, t) => merge(list, [t])),
-    update: (threadId, change) => run(() => client.threads.update(threadId, change), (list, t) => merge(list, [t])),
+    create: (thread) =>
+      run(
+        () => client.threads.create(thread),
+        (list, t) => merge(list, [t]),
+      ),
+    update: (threadId, change) =>
+      run(
+        () => client.threads.update(threadId, change),
+        (list, t) => merge(list, [t]),
+      ),
     remove: (threadId) =>
       run(
         () => client.threads.delete(threadId),

@@ -6,7 +6,7 @@ import type { Durability } from '../store/chat-store.js'
 import { authenticate, type AuthDeps } from './authenticate.js'
 import { applyCors } from './cors.js'
 import { toErrorResponse } from './error-response.js'
-import { parseJson, readBody } from './json-body.js'
+import { discardBody, parseJson, readBody } from './json-body.js'
 import type { RateLimiter } from './rate-limiter.js'
 import type { Reply, RequestContext, Route } from './route.js'
 import type { Router } from './router.js'
@@ -40,7 +40,7 @@ export function createRequestListener(deps: HttpAppDeps) {
     const given = req.headers['x-request-id']
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId()
     res.setHeader('x-request-id', requestId)
-    serve(deps, req, res, requestId).catch((error: unknown) => sendError(deps, res, error, requestId))
+    serve(deps, req, res, requestId).catch((error: unknown) => sendError(deps, req, res, error, requestId))
   }
 }
 
@@ -102,10 +102,14 @@ function send(res: ServerResponse, reply: Reply): void {
   }
 }
 
-function sendError(deps: HttpAppDeps, res: ServerResponse, error: unknown, requestId: string): void {
+/** Bodies past the limit are drained up to this many times the limit, then the socket is cut. */
+const DRAIN_FACTOR = 8
+
+function sendError(deps: HttpAppDeps, req: IncomingMessage, res: ServerResponse, error: unknown, requestId: string): void {
   const { status, body, headers } = toErrorResponse(error, requestId, deps.log)
-  // An oversize body is left unread: close the connection rather than drain it.
-  if (body.code === 'PAYLOAD_TOO_LARGE') headers.connection = 'close'
+  // No `Connection: close` here: closing with body bytes still arriving makes the kernel reset
+  // the connection, and a client still writing never sees the 413.
+  if (body.code === 'PAYLOAD_TOO_LARGE') discardBody(req, Math.max(DRAIN_FACTOR * deps.bodyMaxBytes, 64 << 20))
   if (status >= 500) deps.log.warn('request failed', { request_id: requestId, code: body.code, status })
   send(res, { status, body, headers })
 }

@@ -16,7 +16,6 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
       size += chunk.length
       if (size > maxBytes) {
         req.off('data', onData)
-        req.pause()
         reject(tooLarge(maxBytes))
       } else chunks.push(chunk)
     }
@@ -25,6 +24,20 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
     req.once('error', reject)
     req.once('aborted', () => reject(new AppError('BAD_JSON', 'The request was aborted before its body arrived.')))
   })
+}
+
+/**
+ * After a 413: read and drop the rest of the body, so the client (which may still be sending)
+ * reads the 413 rather than a connection reset. Past `capBytes` the sender is not worth waiting
+ * for and the socket is destroyed.
+ */
+export function discardBody(req: IncomingMessage, capBytes: number): void {
+  let dropped = 0
+  req.on('data', (chunk: Buffer) => {
+    dropped += chunk.length
+    if (dropped > capBytes) req.socket.destroy()
+  })
+  req.resume()
 }
 
 function tooLarge(maxBytes: number) {

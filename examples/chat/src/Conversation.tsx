@@ -1,0 +1,89 @@
+import { useMessages, useThread } from '@progressdb/react'
+import { useEffect, useLayoutEffect, useRef } from 'react'
+import { Composer } from './Composer.js'
+import { MessageItem } from './MessageItem.js'
+
+interface Props {
+  threadId: string
+  userId: string
+  onActivity: () => void
+}
+
+/** Pixels from the top at which the previous page is fetched. */
+const LOAD_OLDER_AT_PX = 80
+
+export function Conversation({ threadId, userId, onActivity }: Props) {
+  const { thread, markRead } = useThread(threadId)
+  const { messages, create, update, remove, loadOlder, hasOlder, loadingOlder, loading, error } =
+    useMessages(threadId, {
+      pageSize: 30,
+    })
+  const list = useRef<HTMLDivElement>(null)
+  // While older messages are prepended, this message stays where it was on screen.
+  const keepInPlace = useRef<{ id: string; offsetPx: number } | null>(null)
+  const atBottom = useRef(true)
+
+  useLayoutEffect(() => {
+    const el = list.current
+    if (!el) return
+    const kept = keepInPlace.current
+    const node = kept && el.querySelector<HTMLElement>(`[data-id="${CSS.escape(kept.id)}"]`)
+    if (kept && node && messages[0]?.id !== kept.id) {
+      el.scrollTop = node.offsetTop - kept.offsetPx
+      keepInPlace.current = null
+    } else if (atBottom.current) {
+      el.scrollTop = el.scrollHeight
+    }
+  }, [messages])
+
+  // Everything shown has been read: move the read marker (the thread list shows unread counts).
+  const newest = messages.findLast((m) => !m.pending)?.id
+  useEffect(() => {
+    if (newest) markRead(newest).then(onActivity, () => undefined)
+    // Only when the newest message changes (markRead and onActivity are stable enough).
+  }, [newest])
+
+  function onScroll() {
+    const el = list.current
+    if (!el) return
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40
+    const first = el.querySelector<HTMLElement>('[data-id]')
+    if (el.scrollTop > LOAD_OLDER_AT_PX || !hasOlder || loadingOlder || !first) return
+    keepInPlace.current = { id: first.dataset.id!, offsetPx: first.offsetTop - el.scrollTop }
+    void loadOlder()
+  }
+
+  async function send(text: string) {
+    atBottom.current = true
+    await create({ body: { text }, role: 'user' })
+    onActivity()
+  }
+
+  return (
+    <main className="conversation">
+      <h2>{thread?.title ?? threadId}</h2>
+      <div className="messages" ref={list} onScroll={onScroll} data-testid="messages">
+        <p className="edge">
+          {loading
+            ? 'Loading…'
+            : hasOlder
+              ? loadingOlder
+                ? 'Loading older…'
+                : '↑ scroll for older'
+              : 'Beginning of the conversation'}
+        </p>
+        {messages.map((m) => (
+          <MessageItem
+            key={m.id}
+            message={m}
+            mine={m.author === userId}
+            onEdit={(text) => update(m.id, { body: { text } }).then(onActivity)}
+            onDelete={() => remove(m.id).then(onActivity)}
+          />
+        ))}
+      </div>
+      {error && <p className="error">{error.message}</p>}
+      <Composer onSend={send} />
+    </main>
+  )
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import { ProgressDBError } from './errors.js'
+import { DEFAULT_RETRY, isRetryable, retryDelayMs } from './retry-policy.js'
+
+const error = (status: number, code: string, retryAfterS?: number) =>
+  new ProgressDBError({ status, code: code as never, message: code, retryAfterS })
+
+describe('retry policy', () => {
+  it('retries lost connections, timeouts, 429 and 502/503/504 only', () => {
+    expect(isRetryable(error(0, 'NETWORK_ERROR'))).toBe(true)
+    expect(isRetryable(error(0, 'TIMEOUT'))).toBe(true)
+    expect(isRetryable(error(0, 'ABORTED'))).toBe(false)
+    for (const status of [429, 502, 503, 504]) expect(isRetryable(error(status, 'X'))).toBe(true)
+    for (const status of [400, 401, 403, 404, 409, 413, 500, 507])
+      expect(isRetryable(error(status, 'X'))).toBe(false)
+  })
+
+  it('backs off exponentially with jitter, capped at maxDelayMs', () => {
+    const e = error(503, 'SHUTTING_DOWN')
+    expect(retryDelayMs(e, 1, DEFAULT_RETRY, () => 0)).toBe(125)
+    expect(retryDelayMs(e, 1, DEFAULT_RETRY, () => 1)).toBe(250)
+    expect(retryDelayMs(e, 3, DEFAULT_RETRY, () => 1)).toBe(1000)
+    expect(retryDelayMs(e, 20, DEFAULT_RETRY, () => 1)).toBe(DEFAULT_RETRY.maxDelayMs)
+  })
+
+  it('honours Retry-After, unless it is longer than maxRetryAfterMs', () => {
+    expect(retryDelayMs(error(429, 'RATE_LIMITED', 2), 1, DEFAULT_RETRY)).toBe(2000)
+    expect(retryDelayMs(error(429, 'RATE_LIMITED', 120), 1, DEFAULT_RETRY)).toBeUndefined()
+  })
+})

@@ -1,0 +1,17 @@
+export { ProgressDBProvider, useProgressDB, type ProgressDBProviderProps } from './provider.js'
+export { useMessages, type UseMessagesOptions, type UseMessagesResult } from './use-messages.js'
+export { useThreads, type UseThreadsOptions, type UseThreadsResult } from './use-threads.js'
+export { useMessage, useThread, type UseMessageResult, type UseThreadResult } from './use-item.js'
+export {
+  createClient,
+  isProgressDBError,
+  ProgressDBError,
+  type ChatBody,
+  type ClientOptions,
+  type Message,
+  type MessagePatch,
+  type NewMessage,
+  type ProgressDBClient,
+  type StoreMessage,
+  type Thread,
+} from '@progressdb/js'
