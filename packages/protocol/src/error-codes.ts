@@ -65,6 +65,10 @@ export const ERROR_CODES = {
     status: 409,
     description: 'The participant change would leave the thread without its owner.',
   },
+  SUBSCRIBER_TOO_SLOW: {
+    status: 429,
+    description: 'A stream subscriber fell too far behind and was disconnected; resume from its last change.',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body (or its metadata) exceeds the configured limit.' },
   RATE_LIMITED: { status: 429, description: 'Too many requests for this user or key; see `Retry-After`.' },
   INTERNAL: { status: 500, description: 'An unexpected failure; the log has the cause under the request id.' },

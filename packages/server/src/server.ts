@@ -21,6 +21,9 @@ import { publicRoutes } from './http/routes/public-routes.js'
 import type { RouteDeps } from './http/routes/route-deps.js'
 import { threadRoutes } from './http/routes/thread-routes.js'
 import { createLogger, type Logger } from './logging/logger.js'
+import { createChangeHub } from './realtime/change-hub.js'
+import { withChangePublishing } from './realtime/publishing-store.js'
+import { createSubscriptionRegistry } from './realtime/subscription-registry.js'
 import { openLmdbStore } from './store/lmdb/lmdb-store.js'
 import { SERVER_VERSION } from './version.js'
 
@@ -43,8 +46,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const log = options.log ?? createLogger(config.logging.level)
   const clock = options.clock ?? systemClock
   const { auth, devKeys } = resolveKeys(config)
+  const hub = createChangeHub()
+  const subscriptions = createSubscriptionRegistry()
   const store = await openLmdbStore({ dataDir: config.storage.dataDir })
-  const chat = createChatService({ store, clock, newId: createIdGenerator(clock), limits: config.limits })
+  const chat = createChatService({
+    store: withChangePublishing(store, hub),
+    clock,
+    newId: createIdGenerator(clock),
+    limits: config.limits,
+  })
 
   let ready = false
   let shuttingDown = false
@@ -57,6 +67,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     runtimeStats: () => ({ uptime_s: Math.round(process.uptime()), rss_bytes: process.memoryUsage.rss() }),
     isReady: () => ready && !shuttingDown,
     version: SERVER_VERSION,
+    realtime: { hub, subscriptions, ...config.realtime },
   }
   const routes: Route[] = [
     ...publicRoutes(deps, () => openapi),
@@ -116,6 +127,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     (closing ??= (async () => {
       shuttingDown = true
       clearInterval(sweep)
+      subscriptions.closeAll()
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
       const deadline = Date.now() + config.server.shutdownGraceMs

@@ -168,6 +168,15 @@ export const ConfigSchema = Type.Object(
       }),
       keyBurst: int(1, undefined, 100000, 'Bucket size per API key.'),
     }),
+    realtime: section('Live delivery of changes (SSE streams).', {
+      sendQueueMaxBytes: int(
+        1024,
+        undefined,
+        1048576,
+        'Bytes a subscriber may have unsent before it is disconnected as too slow.',
+      ),
+      heartbeatMs: int(1000, undefined, 15000, 'Interval of keep-alive comments on idle streams.'),
+    }),
     logging: section('Structured JSON logs on stdout.', {
       level: Type.Union(
         [

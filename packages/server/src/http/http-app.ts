@@ -65,7 +65,9 @@ async function serve(deps: HttpAppDeps, req: IncomingMessage, res: ServerRespons
     key,
     durability: durabilityOf(req, deps.defaultDurability),
   }
-  send(res, await route.handle(ctx))
+  const reply = await route.handle(ctx)
+  if (reply.stream) reply.stream(req, res)
+  else send(res, reply)
 }
 
 async function readJsonBody(deps: HttpAppDeps, req: IncomingMessage, route: Route): Promise<unknown> {

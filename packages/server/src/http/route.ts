@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { TSchema } from '@sinclair/typebox'
 import type { Actor } from '../chat/actor.js'
 import type { PresentedKey } from '../auth/key-ring.js'
@@ -27,6 +27,8 @@ export interface Reply {
   /** A pre-serialised body, sent as is (for non-JSON responses such as metrics). */
   raw?: { contentType: string; text: string }
   headers?: Record<string, string>
+  /** Takes the response over (a stream); the pipeline sends nothing itself. */
+  stream?: (req: IncomingMessage, res: ServerResponse) => void
 }
 
 export interface Route<B = unknown> {

@@ -1,4 +1,6 @@
 import type { ChatService } from '../../chat/chat-service.js'
+import type { ChangeHub } from '../../realtime/change-hub.js'
+import type { SubscriptionRegistry } from '../../realtime/subscription-registry.js'
 import type { StoreStats } from '../../store/chat-store.js'
 
 /** What the route handlers may use; built once by the server. */
@@ -12,4 +14,10 @@ export interface RouteDeps {
   runtimeStats: () => Record<string, number>
   isReady: () => boolean
   version: string
+  realtime: {
+    hub: ChangeHub
+    subscriptions: SubscriptionRegistry
+    sendQueueMaxBytes: number
+    heartbeatMs: number
+  }
 }

@@ -6,13 +6,15 @@ import {
   UpdateThreadRequest,
 } from '@progressdb/protocol'
 import { boolParam, enumParam, intParam, stringParam } from '../query-params.js'
+import { sseReply, wantsStream } from '../../realtime/sse-route.js'
 import { route, type Route } from '../route.js'
 import { clientIdOf } from './idempotency.js'
 import type { RouteDeps } from './route-deps.js'
 
 const THREAD = '/frontend/v1/threads/:threadId'
 
-export function threadRoutes({ chat }: RouteDeps): Route[] {
+export function threadRoutes(deps: RouteDeps): Route[] {
+  const { chat } = deps
   return [
     route({
       method: 'GET',
@@ -112,16 +114,22 @@ export function threadRoutes({ chat }: RouteDeps): Route[] {
       method: 'GET',
       path: `${THREAD}/events`,
       access: 'user',
-      summary: 'The change log after `since`, oldest first.',
+      summary:
+        'The change log after `since`, oldest first; with `Accept: text/event-stream` or `?stream=1`, a live SSE stream (resumable with `Last-Event-ID`).',
       response: EventListResponse,
-      query: { since: 'change number to continue after (default 0)', limit: 'max events (default and max 1000)' },
-      handle: async ({ actor, params, query }) => ({
-        status: 200,
-        body: await chat.listChanges(actor, params.threadId!, {
-          since: intParam(query, 'since', 0) ?? 0,
-          limit: intParam(query, 'limit', 1),
-        }),
-      }),
+      query: {
+        since: 'change number to continue after (default 0; a stream defaults to the newest change)',
+        limit: 'max events (default and max 1000)',
+        stream: '1 for a Server-Sent Events stream',
+      },
+      handle: async ({ actor, params, query, headers }) => {
+        const since = intParam(query, 'since', 0)
+        if (wantsStream(query, headers.accept)) return sseReply(deps, actor, params.threadId!, since)
+        return {
+          status: 200,
+          body: await chat.listChanges(actor, params.threadId!, { since: since ?? 0, limit: intParam(query, 'limit', 1) }),
+        }
+      },
     }),
   ]
 }
