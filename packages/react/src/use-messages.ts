@@ -1,11 +1,8 @@
 import {
   createMessagesStore,
   type ChatBody,
-  type Message,
-  type MessagePatch,
-  type NewMessage,
-  type ProgressDBError,
-  type StoreMessage,
+  type MessagesSnapshot,
+  type MessagesStore,
 } from '@progressdb/js'
 import { useMemo } from 'react'
 import { useStore } from './use-store.js'
@@ -15,33 +12,15 @@ export interface UseMessagesOptions {
   pageSize?: number
 }
 
-export interface UseMessagesResult<TBody = ChatBody> {
-  /** Chronological, pending creates last; unchanged messages keep their identity across renders. */
-  messages: readonly StoreMessage<TBody>[]
-  /** Shows the message at once (`pending: true`), then the stored one; rolls back and rejects on error. */
-  create: (message: NewMessage<TBody>) => Promise<Message<TBody>>
-  update: (messageId: string, patch: MessagePatch<TBody>) => Promise<Message<TBody>>
-  /** Soft-deletes the message; it leaves the list. */
-  remove: (messageId: string) => Promise<void>
-  /** Adds the caller's reaction, or removes it with `{ remove: true }`. */
-  react: (
-    messageId: string,
-    emoji: string,
-    options?: { remove?: boolean },
-  ) => Promise<Message<TBody>>
-  /** Prepends the previous page; shown messages are neither refetched nor replaced. */
-  loadOlder: () => Promise<void>
-  /** Appends messages that arrived since the last load (until realtime subscriptions land). */
-  loadNewer: () => Promise<void>
-  /** Loads the newest page again. */
-  reload: () => Promise<void>
-  hasOlder: boolean
-  /** True until the first page has arrived. */
-  loading: boolean
-  loadingOlder: boolean
-  /** The latest failure (loading or a change); cleared by the next success. */
-  error: ProgressDBError | undefined
-}
+/**
+ * What `useMessages` returns: the store's snapshot fields and its operations, as one object
+ * (the operations and their docs are those of @progressdb/js's `MessagesStore`).
+ */
+export type UseMessagesResult<TBody = ChatBody> = Omit<MessagesSnapshot<TBody>, 'threadId'> &
+  Pick<MessagesStore<TBody>, 'create' | 'update' | 'remove' | 'react' | 'loadOlder' | 'loadNewer'> & {
+    /** Loads the newest page again. */
+    reload: MessagesStore<TBody>['load']
+  }
 
 /**
  * The messages of one thread: newest page first, older pages on demand, optimistic sends.

@@ -198,7 +198,8 @@ const extraHeaders: fc.Arbitrary<Record<string, string>> = fc
       >,
   )
 
-const FIELDS = [
+/** Every field name some route's body accepts (and a few it does not). */
+export const FIELDS = [
   'id',
   'body',
   'role',

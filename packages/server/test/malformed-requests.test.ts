@@ -4,6 +4,7 @@ import { expectError, isRegisteredError } from './error-assertions.js'
 import { KEYS, startTestServer, type TestServer } from './harness.js'
 import {
   DEEP_ARRAYS,
+  FIELDS,
   INVALID_UTF8,
   KNOWN,
   fuzzRequest,
@@ -89,21 +90,7 @@ describe('malformed requests', () => {
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
       fc
         .dictionary(
-          fc.constantFrom(
-            'id',
-            'body',
-            'role',
-            'reply_to',
-            'metadata',
-            'title',
-            'participants',
-            'if_version',
-            'emoji',
-            'user_id',
-            'message_id',
-            'userId',
-            'expires_in_s',
-          ),
+          fc.constantFrom(...FIELDS),
           fc.jsonValue({ maxDepth: 2 }),
           { maxKeys: 4 },
         )
