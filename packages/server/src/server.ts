@@ -8,6 +8,7 @@ import { createChatService } from './chat/chat-service.js'
 import { systemClock, type Clock } from './chat/clock.js'
 import { createIdGenerator } from './chat/id-generator.js'
 import type { Config } from './config/schema.js'
+import type { AuthDeps } from './http/authenticate.js'
 import { createRequestListener } from './http/http-app.js'
 import { buildOpenApi } from './http/openapi.js'
 import { createRateLimiter } from './http/rate-limiter.js'
@@ -24,6 +25,7 @@ import { createLogger, type Logger } from './logging/logger.js'
 import { createChangeHub } from './realtime/change-hub.js'
 import { withChangePublishing } from './realtime/publishing-store.js'
 import { createSubscriptionRegistry } from './realtime/subscription-registry.js'
+import { attachWebSocketGateway } from './realtime/ws-gateway.js'
 import { openLmdbStore } from './store/lmdb/lmdb-store.js'
 import { SERVER_VERSION } from './version.js'
 
@@ -84,15 +86,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const sweep = setInterval(() => (userLimiter.sweep(), keyLimiter.sweep()), 10_000).unref()
 
   const inFlight = new Set<http.ServerResponse>()
+  const authDeps: AuthDeps = {
+    keys: createKeyRing(auth),
+    verifySignature: createSignatureCache(10_000, (user, signature, nowMs) =>
+      verifyUserSignature(auth.signingKeys, user, signature, nowMs),
+    ),
+    now: () => clock.now(),
+  }
   const listener = createRequestListener({
     router: createRouter(routes),
-    auth: {
-      keys: createKeyRing(auth),
-      verifySignature: createSignatureCache(10_000, (user, signature, nowMs) =>
-        verifyUserSignature(auth.signingKeys, user, signature, nowMs),
-      ),
-      now: () => clock.now(),
-    },
+    auth: authDeps,
     userLimiter,
     keyLimiter,
     corsOrigins: config.server.corsOrigins,
@@ -106,6 +109,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     res.on('close', () => inFlight.delete(res))
     listener(req, res)
   })
+  const gateway = attachWebSocketGateway(server, deps, authDeps, log)
   server.on('clientError', (error, socket) => {
     if (!socket.writable) return socket.destroy()
     const body = JSON.stringify({ error: 'Malformed HTTP request.', code: 'VALIDATION_FAILED', request_id: 'none' })
@@ -128,6 +132,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       shuttingDown = true
       clearInterval(sweep)
       subscriptions.closeAll()
+      gateway.close()
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeIdleConnections()
       const deadline = Date.now() + config.server.shutdownGraceMs

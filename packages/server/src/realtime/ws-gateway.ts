@@ -1,0 +1,132 @@
+import type { IncomingMessage, Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { AppError } from '../app-error.js'
+import type { Actor } from '../chat/actor.js'
+import { authenticate, type AuthDeps } from '../http/authenticate.js'
+import type { RouteDeps } from '../http/routes/route-deps.js'
+import type { Logger } from '../logging/logger.js'
+import { parseClientFrame, type ServerFrame } from './ws-protocol.js'
+import { openThreadSubscription, type EventSink, type ThreadSubscription } from './thread-subscription.js'
+
+export const WS_PATH = '/frontend/v1/ws'
+
+/** Close code for a client that does not keep up (4000-4999 are for applications). */
+const TOO_SLOW = 4008
+
+/**
+ * Browsers cannot set headers on a WebSocket, so the credentials may also come as query
+ * parameters: `api_key`, `user_id`, `signature`.
+ */
+function credentialHeaders(req: IncomingMessage, query: URLSearchParams) {
+  const headers = { ...req.headers }
+  const key = query.get('api_key')
+  if (key && !headers.authorization && !headers['x-api-key']) headers['x-api-key'] = key
+  const user = query.get('user_id')
+  if (user && !headers['x-user-id']) headers['x-user-id'] = user
+  const signature = query.get('signature')
+  if (signature && !headers['x-user-signature']) headers['x-user-signature'] = signature
+  return headers
+}
+
+function refuse(socket: Duplex, error: AppError): void {
+  const body = JSON.stringify({ error: error.message, code: error.code, request_id: 'ws' })
+  const reason = error.status === 401 ? 'Unauthorized' : error.status === 403 ? 'Forbidden' : 'Error'
+  socket.end(
+    `HTTP/1.1 ${error.status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  )
+}
+
+/**
+ * WebSocket subscriptions at /frontend/v1/ws, with the same auth as HTTP: send
+ * `{"type":"subscribe","thread_id":"…","since":N}`, receive `events` frames (the same events,
+ * numbering and resume semantics as the SSE stream), `{"type":"unsubscribe",…}` to stop.
+ */
+export function attachWebSocketGateway(server: Server, deps: RouteDeps, auth: AuthDeps, log: Logger) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = req.url ?? '/'
+    const q = url.indexOf('?')
+    if ((q === -1 ? url : url.slice(0, q)) !== WS_PATH) {
+      refuse(socket, new AppError('ROUTE_NOT_FOUND', `No WebSocket endpoint at this path; use ${WS_PATH}.`))
+      return
+    }
+    let actor: Actor
+    try {
+      actor = authenticate(auth, credentialHeaders(req, new URLSearchParams(q === -1 ? '' : url.slice(q + 1))), 'user').actor!
+    } catch (error) {
+      refuse(socket, error instanceof AppError ? error : new AppError('INTERNAL', 'Internal error.'))
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveConnection(ws, actor, deps, log))
+  })
+  return {
+    close(): void {
+      for (const ws of wss.clients) ws.close(1001, 'SHUTTING_DOWN')
+      wss.close()
+    },
+  }
+}
+
+function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logger): void {
+  const subscriptions = new Map<string, { subscription: ThreadSubscription; unregister: () => void }>()
+  const send = (frame: ServerFrame) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
+  }
+  const fail = (error: unknown, threadId?: string) => {
+    const known = error instanceof AppError ? error : undefined
+    if (!known) log.error('websocket frame failed', { err: error })
+    const code = known?.code ?? 'INTERNAL'
+    send({ type: 'error', code, message: known?.message ?? 'Internal error.', ...(threadId ? { thread_id: threadId } : {}) })
+  }
+  /** Ends a subscription the client no longer wants; its sink then stays silent. */
+  const drop = (threadId: string) => {
+    const entry = subscriptions.get(threadId)
+    subscriptions.delete(threadId)
+    entry?.unregister()
+    entry?.subscription.close()
+  }
+  const subscribe = async (threadId: string, since: number | undefined) => {
+    drop(threadId)
+    const thread = await deps.chat.getThread(actor, threadId, { includeDeleted: true })
+    const start = since ?? thread.last_change
+    const sink: EventSink = {
+      send(events) {
+        if (ws.bufferedAmount > deps.realtime.sendQueueMaxBytes) return false
+        send({ type: 'events', thread_id: threadId, events })
+        return true
+      },
+      close(reason) {
+        const entry = subscriptions.get(threadId)
+        if (entry?.subscription !== subscription) return // ended by the client
+        subscriptions.delete(threadId)
+        entry.unregister()
+        if (reason.code === 'SUBSCRIBER_TOO_SLOW') ws.close(TOO_SLOW, 'SUBSCRIBER_TOO_SLOW')
+        else send({ type: 'unsubscribed', thread_id: threadId, code: reason.code, message: reason.message })
+      },
+    }
+    send({ type: 'subscribed', thread_id: threadId, since: start })
+    // The sink's close runs only later (deliveries are asynchronous), once this is assigned.
+    const subscription: ThreadSubscription = openThreadSubscription({ chat: deps.chat, hub: deps.realtime.hub }, actor, threadId, start, sink)
+    subscriptions.set(threadId, { subscription, unregister: deps.realtime.subscriptions.add(subscription) })
+  }
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    let frame
+    try {
+      if (isBinary) throw new AppError('VALIDATION_FAILED', 'Frames are JSON text.')
+      frame = parseClientFrame(data.toString('utf8'))
+    } catch (error) {
+      return fail(error)
+    }
+    if (frame.type === 'unsubscribe') {
+      drop(frame.thread_id)
+      return send({ type: 'unsubscribed', thread_id: frame.thread_id })
+    }
+    subscribe(frame.thread_id, frame.since).catch((error: unknown) => fail(error, frame.thread_id))
+  })
+  ws.on('close', () => {
+    for (const threadId of [...subscriptions.keys()]) drop(threadId)
+  })
+  ws.on('error', () => ws.terminate())
+}
+
