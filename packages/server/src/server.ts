@@ -22,7 +22,8 @@ import { publicRoutes } from './http/routes/public-routes.js'
 import type { RouteDeps } from './http/routes/route-deps.js'
 import { threadRoutes } from './http/routes/thread-routes.js'
 import { createLogger, type Logger } from './logging/logger.js'
-import { createChangeHub } from './realtime/change-hub.js'
+import { createChangeHub, type ChangeHub } from './realtime/change-hub.js'
+import { createClusterRelay } from './realtime/cluster-relay.js'
 import { withChangePublishing } from './realtime/publishing-store.js'
 import { createSubscriptionRegistry } from './realtime/subscription-registry.js'
 import { attachWebSocketGateway } from './realtime/ws-gateway.js'
@@ -48,7 +49,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const log = options.log ?? createLogger(config.logging.level)
   const clock = options.clock ?? systemClock
   const { auth, devKeys } = resolveKeys(config)
-  const hub = createChangeHub()
+  const hub: ChangeHub = createChangeHub(createClusterRelay(() => hub.deliver))
   const subscriptions = createSubscriptionRegistry()
   const store = await openLmdbStore({ dataDir: config.storage.dataDir })
   const chat = createChatService({

@@ -2,8 +2,9 @@ import cluster, { type Worker } from 'node:cluster'
 import os from 'node:os'
 import type { Config } from '../config/schema.js'
 import type { Logger } from '../logging/logger.js'
+import { isChangeRelayMessage, type ChangeRelayMessage } from '../realtime/cluster-relay.js'
 
-export type WorkerMessage = { type: 'listening'; url: string }
+export type WorkerMessage = { type: 'listening'; url: string } | ChangeRelayMessage
 
 export function workerCount(config: Config): number {
   return config.server.workers === 'auto' ? os.availableParallelism() : config.server.workers
@@ -22,6 +23,10 @@ export function runWorkerPool(count: number, log: Logger): Promise<{ url: string
     const worker = cluster.fork()
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'listening') urls.set(worker.id, message.url)
+      // A commit in one worker: every other worker's subscribers must hear of it.
+      else if (isChangeRelayMessage(message))
+        for (const other of Object.values(cluster.workers ?? {}))
+          if (other && other.id !== worker.id && other.isConnected()) other.send(message)
     })
     return worker
   }

@@ -1,0 +1,27 @@
+import cluster from 'node:cluster'
+import type { CommittedChange } from './change-hub.js'
+
+/** The IPC message that carries a commit notification between cluster workers. */
+export interface ChangeRelayMessage {
+  type: 'progressdb.change'
+  change: CommittedChange
+}
+
+export function isChangeRelayMessage(message: unknown): message is ChangeRelayMessage {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'progressdb.change'
+}
+
+/**
+ * In a worker of `--workers N`: commits are sent to the primary, which forwards them to the
+ * other workers (worker-pool.ts); commits relayed from the others are handed to `deliver`.
+ * Outside a cluster there is nothing to relay to.
+ */
+export function createClusterRelay(deliver: () => (change: CommittedChange) => void) {
+  if (!cluster.isWorker) return undefined
+  process.on('message', (message: unknown) => {
+    if (isChangeRelayMessage(message)) deliver()(message.change)
+  })
+  return (change: CommittedChange) => {
+    process.send?.({ type: 'progressdb.change', change } satisfies ChangeRelayMessage)
+  }
+}

@@ -1,0 +1,51 @@
+import fs from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawnServer, type ServerProcess } from '../src/bench/server-process.js'
+import { crashEnv, headersFor } from './crash-workload.js'
+import { openEventStream } from './sse-client.js'
+
+/** One request on a new connection (no keep-alive), so node:cluster hands it to the next worker. */
+function postFresh(url: string, pathname: string, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${url}${pathname}`,
+      { method: 'POST', agent: false, headers: { ...headersFor('writer-0', 'fast'), connection: 'close' } },
+      (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+      },
+    )
+    req.on('error', reject)
+    req.end(JSON.stringify(body))
+  })
+}
+
+describe('--workers 2', () => {
+  let server: ServerProcess
+  let dataDir: string
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdb-workers-'))
+    server = await spawnServer({ args: ['--port', '0', '--data-dir', dataDir, '--workers', '2', '--log-level', 'warn'], env: crashEnv })
+  })
+  afterAll(async () => {
+    expect(await server.stop()).toBe(0)
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('delivers a change written through either worker to a stream held by one of them', async () => {
+    const thread = '/frontend/v1/threads/fan'
+    expect(await postFresh(server.url, `${thread}/messages`, { id: 'm0', body: 0 })).toBe(201)
+    const stream = await openEventStream(`${server.url}${thread}/events`, headersFor('writer-0', 'fast'))
+    // Each write waits for its own event: without the relay, a write served by the other
+    // worker would not reach this stream until a later write on the stream's own worker.
+    for (let i = 1; i <= 6; i++) {
+      expect(await postFresh(server.url, `${thread}/messages`, { id: `m${i}`, body: i })).toBe(201)
+      await stream.waitFor(i, 5_000)
+    }
+    stream.abort()
+    expect(stream.frames.map((f) => (JSON.parse(f.data) as { message_id: string }).message_id)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6'])
+  })
+})
