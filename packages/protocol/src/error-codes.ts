@@ -59,6 +59,10 @@ export const ERROR_CODES = {
     status: 409,
     description: 'The message is soft-deleted; restore it before editing or reacting to it.',
   },
+  MESSAGE_NOT_STREAMING: {
+    status: 409,
+    description: 'append/finalize on a message whose status is not `streaming`.',
+  },
   MESSAGE_NOT_DELETED: { status: 409, description: 'Restore was called on a message that is not deleted.' },
   THREAD_NOT_DELETED: { status: 409, description: 'Restore was called on a thread that is not deleted.' },
   PARTICIPANT_CONFLICT: {

@@ -54,12 +54,17 @@ export const ChatEvent = Type.Union([
     message_id: Type.String(),
     hard: Type.Boolean(),
   }),
-  Type.Object({
-    type: Type.Literal('message.appended'),
-    ...envelope,
-    message_id: Type.String(),
-    message: Type.Optional(Message),
-  }),
+  Type.Object(
+    {
+      type: Type.Literal('message.appended'),
+      ...envelope,
+      message_id: Type.String(),
+      text: Type.Optional(Type.String()),
+      delta: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      body: Type.Optional(Type.Unknown()),
+    },
+    { description: 'Just what was appended (one of text, delta, body), not the whole message.' },
+  ),
   Type.Object({
     type: Type.Literal('message.finalized'),
     ...envelope,

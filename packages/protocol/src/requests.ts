@@ -34,6 +34,11 @@ export const CreateMessageRequest = Type.Object(
     role: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     reply_to: Type.Optional(Type.Union([Id, Type.Null()])),
     metadata: Type.Optional(JsonObject),
+    status: Type.Optional(
+      Type.Union([Type.Literal('final'), Type.Literal('streaming')], {
+        description: '`streaming` opens a message that `append` grows and `finalize` closes.',
+      }),
+    ),
   },
   { ...strict, required: ['body'] },
 )
@@ -48,6 +53,27 @@ export const UpdateMessageRequest = Type.Object(
   strict,
 )
 export type UpdateMessageRequest = Static<typeof UpdateMessageRequest>
+
+/** Exactly one of: `text` (appended to the body's text), `delta` (merged), `body` (replaces). */
+export const AppendRequest = Type.Object(
+  {
+    text: Type.Optional(Type.String({ maxLength: 1_000_000 })),
+    delta: Type.Optional(JsonObject),
+    body: Type.Optional(Type.Unknown()),
+  },
+  strict,
+)
+export type AppendRequest = Static<typeof AppendRequest>
+
+export const FinalizeRequest = Type.Object(
+  {
+    status: Type.Optional(Type.Union([Type.Literal('final'), Type.Literal('aborted')])),
+    body: Type.Optional(Type.Unknown()),
+    metadata: Type.Optional(JsonObject),
+  },
+  strict,
+)
+export type FinalizeRequest = Static<typeof FinalizeRequest>
 
 export const ReactionRequest = Type.Object(
   { emoji: Type.String({ minLength: 1, maxLength: 64 }) },

@@ -85,6 +85,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const userLimiter = createRateLimiter({ perSecond: config.rateLimit.userPerSecond, burst: config.rateLimit.userBurst }, limiterClock)
   const keyLimiter = createRateLimiter({ perSecond: config.rateLimit.keyPerSecond, burst: config.rateLimit.keyBurst }, limiterClock)
   const sweep = setInterval(() => (userLimiter.sweep(), keyLimiter.sweep()), 10_000).unref()
+  const idleMs = config.realtime.streamIdleAbortMs
+  const idleStreams = setInterval(() => {
+    chat.abortIdleStreams(idleMs).catch((error: unknown) => log.error('idle stream sweep failed', { err: error }))
+  }, Math.min(30_000, Math.ceil(idleMs / 4))).unref()
 
   const inFlight = new Set<http.ServerResponse>()
   const authDeps: AuthDeps = {
@@ -132,6 +136,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     (closing ??= (async () => {
       shuttingDown = true
       clearInterval(sweep)
+      clearInterval(idleStreams)
       subscriptions.closeAll()
       gateway.close()
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))

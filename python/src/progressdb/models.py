@@ -117,6 +117,7 @@ class NewMessage(_NewMessageFields, total=False):
     role: str
     reply_to: Optional[str]
     metadata: dict[str, Any]
+    status: Literal["final", "streaming"]
 
 
 # --- change-log events: a union discriminated by `type` ------------------------------------
@@ -181,7 +182,11 @@ class _MessageAppended(_Envelope):
 
 
 class MessageAppendedEvent(_MessageAppended, total=False):
-    message: Message
+    """Just what was appended: one of `text`, `delta`, `body` (not the whole message)."""
+
+    text: str
+    delta: dict[str, Any]
+    body: Any
 
 
 class _MessageFinalized(_Envelope):

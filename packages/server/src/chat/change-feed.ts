@@ -42,9 +42,10 @@ async function hydrate(ctx: ChatContext, thread: ThreadRecord, record: ChangeRec
     case 'thread.deleted':
       return { type: record.type, ...envelope, hard: record.hard ?? false }
     case 'message.created':
-    case 'message.appended':
     case 'message.finalized':
       return { type: record.type, ...envelope, message_id: messageId, ...(await message()) }
+    case 'message.appended':
+      return { type: record.type, ...envelope, message_id: messageId, ...record.append }
     case 'message.updated':
       return { type: record.type, ...envelope, message_id: messageId, version: record.version ?? 1, ...(await message()) }
     case 'message.deleted':

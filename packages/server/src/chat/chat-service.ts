@@ -11,6 +11,7 @@ import {
 } from './messages.js'
 import { addParticipant, listParticipants, removeParticipant } from './participants.js'
 import { setReaction } from './reactions.js'
+import { abortIdleStreams, appendToMessage, finalizeMessage } from './streaming.js'
 import { markRead } from './read-markers.js'
 import { listThreadPage } from './thread-page.js'
 import { createThread, deleteThread, getThread, restoreThread, updateThread } from './threads.js'
@@ -39,6 +40,9 @@ export function createChatService(ctx: ChatContext) {
     listMessages: bind(ctx, listMessagePage),
     listVersions: bind(ctx, listVersions),
     setReaction: bind(ctx, setReaction),
+    appendToMessage: bind(ctx, appendToMessage),
+    finalizeMessage: bind(ctx, finalizeMessage),
+    abortIdleStreams: bind(ctx, abortIdleStreams),
     listParticipants: bind(ctx, listParticipants),
     addParticipant: bind(ctx, addParticipant),
     removeParticipant: bind(ctx, removeParticipant),

@@ -48,7 +48,7 @@ export async function createMessage(
       reactions: {},
       version: 1,
       editor: actor.userId,
-      status: 'final',
+      status: input.status ?? 'final',
       ephemeral: false,
       expires_ts: null,
       created_ts: now,

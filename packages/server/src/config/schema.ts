@@ -176,6 +176,12 @@ export const ConfigSchema = Type.Object(
         'Bytes a subscriber may have unsent before it is disconnected as too slow.',
       ),
       heartbeatMs: int(1000, undefined, 15000, 'Interval of keep-alive comments on idle streams.'),
+      streamIdleAbortMs: int(
+        1000,
+        undefined,
+        120000,
+        'A streaming message with no append for this long is finalized as `aborted`.',
+      ),
     }),
     logging: section('Structured JSON logs on stdout.', {
       level: Type.Union(

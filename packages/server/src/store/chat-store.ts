@@ -126,6 +126,8 @@ export interface ChatStore {
   /** Threads the user owns or participates in, ordered by the sort key (newest first for `older`). */
   listThreadsForUser(userId: string, query: ThreadRangeQuery): Promise<ThreadRecord[]>
   getReadMarker(threadId: string, userId: string): Promise<ReadMarkerRecord | undefined>
+  /** Messages whose status is `streaming`, across all threads (for the idle-stream sweeper). */
+  listStreamingMessages(limit: number): Promise<{ threadId: string; messageId: string }[]>
   /** Live messages with seq > afterSeq not written by `userId`, counted up to `cap`. */
   countUnread(threadId: string, afterSeq: number, userId: string, cap: number): Promise<number>
   stats(): Promise<StoreStats>

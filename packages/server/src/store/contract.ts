@@ -6,6 +6,7 @@ import { describeLogAndUnreadContract } from './contract/log-and-unread-contract
 import { describeMessageContract } from './contract/message-contract.js'
 import { describeMutationContract } from './contract/mutation-contract.js'
 import { describePersistenceContract } from './contract/persistence-contract.js'
+import { describeStreamingIndexContract } from './contract/streaming-index-contract.js'
 import { describeThreadListContract } from './contract/thread-list-contract.js'
 import { describeValueRoundTripContract } from './contract/value-round-trip-contract.js'
 
@@ -26,5 +27,6 @@ export function runChatStoreContract(name: string, open: OpenChatStore): void {
     describeConcurrencyContract(open)
     describePersistenceContract(open)
     describeValueRoundTripContract(open)
+    describeStreamingIndexContract(open)
   })
 }

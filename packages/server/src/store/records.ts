@@ -71,6 +71,8 @@ export interface ChangeRecord {
   emoji?: string
   user?: string
   role?: ParticipantRole
+  /** message.appended: exactly what was appended (one of the three). */
+  append?: { text?: string; delta?: Record<string, unknown>; body?: unknown }
 }
 
 export interface ReadMarkerRecord {

@@ -1,5 +1,7 @@
 import {
+  AppendRequest,
   CreateMessageRequest,
+  FinalizeRequest,
   MessageListResponse,
   MessageResponse,
   ReactionRequest,
@@ -108,6 +110,31 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
       handle: async ({ actor, params, durability }) => ({
         status: 200,
         body: { message: await chat.restoreMessage(actor, params.threadId!, params.messageId!, { durability }) },
+      }),
+    }),
+    route<AppendRequest>({
+      method: 'POST',
+      path: `${MESSAGE}/append`,
+      access: 'user',
+      summary:
+        'Grow a streaming message: exactly one of `{text}` (appended to the text), `{delta}` (merged; strings concatenate) or `{body}` (replaces). Not a version.',
+      body: AppendRequest,
+      response: MessageResponse,
+      handle: async ({ actor, params, body, durability }) => ({
+        status: 200,
+        body: { message: await chat.appendToMessage(actor, params.threadId!, params.messageId!, body, { durability }) },
+      }),
+    }),
+    route<FinalizeRequest>({
+      method: 'POST',
+      path: `${MESSAGE}/finalize`,
+      access: 'user',
+      summary: 'Close a streaming message as `final` (default) or `aborted`, optionally with a final body: one new version.',
+      body: FinalizeRequest,
+      response: MessageResponse,
+      handle: async ({ actor, params, body, durability }) => ({
+        status: 200,
+        body: { message: await chat.finalizeMessage(actor, params.threadId!, params.messageId!, body, { durability }) },
       }),
     }),
     route({

@@ -15,6 +15,7 @@ import path from 'node:path'
  * | changes     | [threadId, change]                | ChangeRecord (JSON)                 |
  * | markers     | [threadId, userId]                | ReadMarkerRecord (JSON)             |
  * | userThreads | [userId, 'c'|'u', ts, threadId]   | 1 (a user's thread list, per sort)  |
+ * | streaming   | [threadId, messageId]             | 1 while the message is streaming    |
  */
 export interface LmdbLayout {
   root: RootDatabase
@@ -26,6 +27,7 @@ export interface LmdbLayout {
   changes: Database<Buffer, [string, number]>
   markers: Database<Buffer, [string, string]>
   userThreads: Database<number, (string | number)[]>
+  streaming: Database<number, [string, string]>
 }
 
 /** The upper bound for the element after a prefix: strings sort after numbers, ids are ASCII. */
@@ -51,6 +53,7 @@ export function openLmdbLayout(dataDir: string): LmdbLayout {
     versions: binary('versions'),
     changes: binary('changes'),
     markers: binary('markers'),
+    streaming: ordered('streaming') as unknown as LmdbLayout['streaming'],
     userThreads: ordered('user-threads') as unknown as LmdbLayout['userThreads'],
   }
 }

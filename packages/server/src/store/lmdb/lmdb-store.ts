@@ -163,6 +163,15 @@ class LmdbStore implements ChatStore {
     return this.readMarker(threadId, userId)
   }
 
+  async listStreamingMessages(limit: number) {
+    const out: { threadId: string; messageId: string }[] = []
+    for (const key of this.layout.streaming.getKeys({ limit })) {
+      const [threadId, messageId] = key
+      out.push({ threadId, messageId })
+    }
+    return out
+  }
+
   async countUnread(threadId: string, afterSeq: number, userId: string, cap: number) {
     let count = 0
     const range = { start: [threadId, afterSeq + 1], end: [threadId, SEQ_MAX] }

@@ -34,6 +34,8 @@ export function applyThreadWrites(
     layout.messageIds.putSync([threadId, message.id], message.seq)
     if (message.deleted) layout.live.removeSync([threadId, message.seq])
     else layout.live.putSync([threadId, message.seq], message.author)
+    if (message.status === 'streaming' && !message.deleted) layout.streaming.putSync([threadId, message.id], 1)
+    else layout.streaming.removeSync([threadId, message.id])
   }
   for (const { messageId, version } of writes.archiveVersions ?? []) {
     layout.versions.putSync([threadId, messageId, version.version], codec.encode(threadId, version))
@@ -42,6 +44,7 @@ export function applyThreadWrites(
     layout.messages.removeSync([threadId, message.seq])
     layout.live.removeSync([threadId, message.seq])
     layout.messageIds.putSync([threadId, message.id], -message.seq)
+    layout.streaming.removeSync([threadId, message.id])
     removeRange(layout.versions, [threadId, message.id, 0], [threadId, message.id, SEQ_MAX])
   }
   for (const event of writes.events ?? []) {
@@ -103,6 +106,7 @@ function purgeThread(layout: LmdbLayout, threadId: string, thread: ThreadRecord 
     layout.versions,
     layout.changes,
     layout.markers,
+    layout.streaming,
   ] as const) {
     removeRange(db, all.start, all.end)
   }

@@ -1,0 +1,110 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signUser } from '../src/auth/user-signature.js'
+import { createChatService } from '../src/chat/chat-service.js'
+import { createIdGenerator } from '../src/chat/id-generator.js'
+import { openLmdbStore } from '../src/store/lmdb/lmdb-store.js'
+import { KEYS, startTestServer, type TestServer } from './harness.js'
+import { openEventStream } from './sse-client.js'
+
+const T = '/frontend/v1/threads'
+
+describe('streamed messages', () => {
+  let t: TestServer
+  beforeAll(async () => {
+    t = await startTestServer()
+  })
+  afterAll(async () => t.close())
+
+  it('1,000 appends give their concatenation, readable mid-stream, and finalize adds exactly one version', async () => {
+    const bot = t.backend('assistant-bot')
+    const created = await bot.post(`${T}/ai/messages`, { id: 'r1', role: 'assistant', body: { text: '' }, status: 'streaming' })
+    expect(created.status).toBe(201)
+    expect(created.body.message).toMatchObject({ status: 'streaming', version: 1 })
+    const chunks = Array.from({ length: 1000 }, (_, i) => `tok${i} `)
+    for (const [i, text] of chunks.entries()) {
+      const res = await bot.post(`${T}/ai/messages/r1/append`, { text })
+      expect(res.status).toBe(200)
+      if (i === 9) {
+        const partial = await bot.get(`${T}/ai/messages/r1`)
+        expect(partial.body.message).toMatchObject({ status: 'streaming', body: { text: chunks.slice(0, 10).join('') } })
+      }
+    }
+    const done = await bot.post(`${T}/ai/messages/r1/finalize`, {})
+    expect(done.body.message).toMatchObject({ status: 'final', version: 2, body: { text: chunks.join('') } })
+    const versions = await bot.get(`${T}/ai/messages/r1/versions`)
+    expect(versions.body.versions.map((v: { version: number }) => v.version)).toEqual([1, 2])
+    expect((await bot.post(`${T}/ai/messages/r1/append`, { text: 'late' })).body.code).toBe('MESSAGE_NOT_STREAMING')
+  }, 60_000)
+
+  it('sends subscribers just the delta of each append', async () => {
+    const alice = t.user('alice')
+    await alice.post(`${T}/ai2/messages`, { id: 'r', role: 'assistant', body: { text: 'He' }, status: 'streaming' })
+    const stream = await openEventStream(`${t.url}${T}/ai2/events`, {
+      authorization: `Bearer ${KEYS.frontend}`,
+      'x-user-id': 'alice',
+      'x-user-signature': signUser(KEYS.signing, 'alice'),
+    })
+    await alice.post(`${T}/ai2/messages/r/append`, { text: 'llo' })
+    await alice.post(`${T}/ai2/messages/r/append`, { delta: { reasoning: 'greeting' } })
+    await alice.post(`${T}/ai2/messages/r/finalize`, { body: { text: 'Hello!' } })
+    const frames = await stream.waitFor(3)
+    stream.abort()
+    const events = frames.map((f) => JSON.parse(f.data) as Record<string, unknown>)
+    expect(events[0]).toMatchObject({ type: 'message.appended', message_id: 'r', text: 'llo' })
+    expect(events[0]).not.toHaveProperty('message')
+    expect(events[1]).toMatchObject({ type: 'message.appended', delta: { reasoning: 'greeting' } })
+    expect(events[2]).toMatchObject({ type: 'message.finalized', message: { status: 'final', body: { text: 'Hello!' }, version: 2 } })
+  })
+
+  it('lets a voice transcript be rewritten while streaming, then finalized', async () => {
+    const u = t.user('vera')
+    await u.post(`${T}/call/messages`, { id: 'utt', body: { text: 'I scream' }, status: 'streaming' })
+    await u.post(`${T}/call/messages/utt/append`, { body: { text: 'ice cream', confidence: 0.7 } })
+    await u.post(`${T}/call/messages/utt/append`, { delta: { text: ' please', confidence: 0.93 } })
+    const mid = await u.get(`${T}/call/messages/utt`)
+    expect(mid.body.message).toMatchObject({ version: 1, body: { text: 'ice cream please', confidence: 0.93 } })
+    const done = await u.post(`${T}/call/messages/utt/finalize`, {})
+    expect(done.body.message).toMatchObject({ status: 'final', version: 2, body: { text: 'ice cream please' } })
+  })
+
+  it('rejects bad appends with the right codes', async () => {
+    const u = t.user('ned')
+    await u.post(`${T}/s/messages`, { id: 'f', body: 'done' })
+    await u.post(`${T}/s/messages`, { id: 'st', body: 'x', status: 'streaming' })
+    await u.post(`${T}/s/participants`, { user_id: 'mia' })
+    expect((await u.post(`${T}/s/messages/f/append`, { text: 'x' })).body.code).toBe('MESSAGE_NOT_STREAMING')
+    expect((await u.post(`${T}/s/messages/st/append`, { text: 'a', body: 'b' })).body.code).toBe('VALIDATION_FAILED')
+    expect((await u.post(`${T}/s/messages/st/append`, {})).status).toBe(400)
+    expect((await u.post(`${T}/s/messages/st/append`, { delta: { a: 1 } })).body.code).toBe('VALIDATION_FAILED')
+    expect((await t.user('mia').post(`${T}/s/messages/st/append`, { text: 'y' })).body.code).toBe('NOT_MESSAGE_AUTHOR')
+    expect((await u.post(`${T}/s/messages/st/finalize`, { status: 'done' })).body.code).toBe('VALIDATION_FAILED')
+    expect((await u.get(`${T}/s/messages/st`)).body.message).toMatchObject({ body: 'x', status: 'streaming' })
+  })
+})
+
+describe('idle streams', () => {
+  it('are aborted after the idle timeout (fake clock), with one new version; active ones stay', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdb-idle-'))
+    const store = await openLmdbStore({ dataDir: dir })
+    let now = 1_800_000_000_000
+    const clock = { now: () => now }
+    const limits = { metadataMaxBytes: 16384, titleMaxLength: 1000, pageSizeDefault: 50, pageSizeMax: 1000, eventsPageMax: 1000, unreadCountMax: 10000 }
+    const chat = createChatService({ store, clock, newId: createIdGenerator(clock), limits })
+    const bot = { userId: 'bot', trusted: false }
+    const fast = { durability: 'fast' as const }
+    await chat.createMessage(bot, 'th', { id: 'stale', body: { text: 'par' }, status: 'streaming' }, fast)
+    now += 60_000
+    await chat.createMessage(bot, 'th', { id: 'fresh', body: { text: 'ok' }, status: 'streaming' }, fast)
+    now += 70_000
+    expect(await chat.abortIdleStreams(120_000)).toBe(1)
+    const stale = await chat.getMessage(bot, 'th', 'stale', { includeDeleted: false })
+    expect(stale).toMatchObject({ status: 'aborted', version: 2, body: { text: 'par' } })
+    expect((await chat.getMessage(bot, 'th', 'fresh', { includeDeleted: false })).status).toBe('streaming')
+    expect(await chat.abortIdleStreams(120_000)).toBe(0)
+    await store.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+})
