@@ -39,6 +39,10 @@ export const CreateMessageRequest = Type.Object(
         description: '`streaming` opens a message that `append` grows and `finalize` closes.',
       }),
     ),
+    ephemeral: Type.Optional(
+      Type.Boolean({ description: 'Transient (tool progress...): needs `ttl_ms`; removed at expiry.' }),
+    ),
+    ttl_ms: Type.Optional(Type.Integer({ minimum: 1, description: 'Lifetime of an ephemeral message.' })),
   },
   { ...strict, required: ['body'] },
 )

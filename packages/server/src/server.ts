@@ -89,6 +89,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const idleStreams = setInterval(() => {
     chat.abortIdleStreams(idleMs).catch((error: unknown) => log.error('idle stream sweep failed', { err: error }))
   }, Math.min(30_000, Math.ceil(idleMs / 4))).unref()
+  // Ephemeral messages are removed within about a second of expiring.
+  const expiry = setInterval(() => {
+    chat.expireEphemeralMessages().catch((error: unknown) => log.error('expiry sweep failed', { err: error }))
+  }, 1000).unref()
 
   const inFlight = new Set<http.ServerResponse>()
   const authDeps: AuthDeps = {
@@ -137,6 +141,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       shuttingDown = true
       clearInterval(sweep)
       clearInterval(idleStreams)
+      clearInterval(expiry)
       subscriptions.closeAll()
       gateway.close()
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))

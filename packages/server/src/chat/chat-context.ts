@@ -9,6 +9,7 @@ export interface ChatLimits {
   pageSizeMax: number
   eventsPageMax: number
   unreadCountMax: number
+  ephemeralTtlMaxMs: number
 }
 
 /** What every chat operation needs, passed explicitly (no singletons). */

@@ -11,7 +11,7 @@ import {
 } from './messages.js'
 import { addParticipant, listParticipants, removeParticipant } from './participants.js'
 import { setReaction } from './reactions.js'
-import { abortIdleStreams, appendToMessage, finalizeMessage } from './streaming.js'
+import { abortIdleStreams, appendToMessage, expireEphemeralMessages, finalizeMessage } from './streaming.js'
 import { markRead } from './read-markers.js'
 import { listThreadPage } from './thread-page.js'
 import { createThread, deleteThread, getThread, restoreThread, updateThread } from './threads.js'
@@ -43,6 +43,7 @@ export function createChatService(ctx: ChatContext) {
     appendToMessage: bind(ctx, appendToMessage),
     finalizeMessage: bind(ctx, finalizeMessage),
     abortIdleStreams: bind(ctx, abortIdleStreams),
+    expireEphemeralMessages: bind(ctx, expireEphemeralMessages),
     listParticipants: bind(ctx, listParticipants),
     addParticipant: bind(ctx, addParticipant),
     removeParticipant: bind(ctx, removeParticipant),

@@ -11,6 +11,8 @@ import { toWireMessage } from './wire.js'
 export interface MessagePageQuery extends PageCursor {
   limit?: number
   includeDeleted: boolean
+  /** Ephemeral messages are hidden unless asked for. */
+  includeEphemeral?: boolean
 }
 
 /**
@@ -28,7 +30,13 @@ export async function listMessagePage(
   await readableThread(ctx, actor, threadId)
   const limit = pageLimit(ctx.limits, query.limit)
   const scan = (direction: Direction, fromSeq: number | undefined, n: number) =>
-    ctx.store.listMessages(threadId, { direction, fromSeq, limit: n, includeDeleted: query.includeDeleted })
+    ctx.store.listMessages(threadId, {
+      direction,
+      fromSeq,
+      limit: n,
+      includeDeleted: query.includeDeleted,
+      includeEphemeral: query.includeEphemeral ?? false,
+    })
   const exists = async (direction: Direction, fromSeq: number) => (await scan(direction, fromSeq, 1)).length > 0
 
   let items: MessageRecord[]

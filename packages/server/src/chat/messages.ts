@@ -8,6 +8,22 @@ import { newestLive, recordChanges, summaryOf, type EventDraft } from './thread-
 import { liveThread, newThreadRecord, readableThread } from './threads.js'
 import { currentVersionOf, toWireMessage, toWireVersion } from './wire.js'
 
+/** The lifetime of an ephemeral create, checked: `ephemeral` and `ttl_ms` go together. */
+function ephemeralTtl(ctx: ChatContext, input: CreateMessageRequest): number | undefined {
+  if (!input.ephemeral) {
+    if (input.ttl_ms !== undefined)
+      throw new AppError('VALIDATION_FAILED', 'ttl_ms applies to ephemeral messages only.', [
+        { path: '/ttl_ms', message: 'needs ephemeral: true' },
+      ])
+    return undefined
+  }
+  if (input.ttl_ms === undefined || input.ttl_ms > ctx.limits.ephemeralTtlMaxMs)
+    throw new AppError('VALIDATION_FAILED', `An ephemeral message needs ttl_ms (1 to ${ctx.limits.ephemeralTtlMaxMs}).`, [
+      { path: '/ttl_ms', message: `must be an integer from 1 to ${ctx.limits.ephemeralTtlMaxMs}` },
+    ])
+  return input.ttl_ms
+}
+
 /**
  * Creates a message, creating the thread (owned by the actor) if it does not exist. A create
  * whose id already exists in the thread returns the stored message (created: false).
@@ -20,6 +36,7 @@ export async function createMessage(
   options: WriteOptions,
 ): Promise<{ message: Message; created: boolean }> {
   assertMetadataSize(ctx, input.metadata)
+  const ttlMs = ephemeralTtl(ctx, input)
   const id = input.id ?? ctx.newId()
   const replyTo = input.reply_to ?? null
   const now = ctx.clock.now()
@@ -49,19 +66,17 @@ export async function createMessage(
       version: 1,
       editor: actor.userId,
       status: input.status ?? 'final',
-      ephemeral: false,
-      expires_ts: null,
+      ephemeral: ttlMs !== undefined,
+      expires_ts: ttlMs === undefined ? null : now + ttlMs,
       created_ts: now,
       updated_ts: now,
       deleted: false,
       deleted_ts: null,
     }
-    const grown = {
-      ...base,
-      next_seq: base.next_seq + 1,
-      message_count: base.message_count + 1,
-      last_message: summaryOf(message),
-    }
+    // Ephemeral messages (tool progress...) stay out of the thread's count and preview.
+    const grown = message.ephemeral
+      ? { ...base, next_seq: base.next_seq + 1 }
+      : { ...base, next_seq: base.next_seq + 1, message_count: base.message_count + 1, last_message: summaryOf(message) }
     const drafts: EventDraft[] = existingThread ? [] : [{ type: 'thread.created' }]
     drafts.push({ type: 'message.created', message_id: id })
     const { thread, events } = recordChanges(grown, drafts, actor.userId, now)
@@ -158,7 +173,7 @@ export async function deleteMessage(
     const message = requireMessage(snap.messages.get(messageId))
     assertCanChangeMessage(current, message, actor)
     if (message.deleted && !options.hard) return { writes: {}, result: message }
-    const wasLive = !message.deleted
+    const wasLive = !message.deleted && !message.ephemeral
     const shrunk = {
       ...current,
       message_count: current.message_count - (wasLive ? 1 : 0),
@@ -192,11 +207,13 @@ export async function restoreMessage(
     assertCanChangeMessage(current, message, actor)
     if (!message.deleted) throw new AppError('MESSAGE_NOT_DELETED', 'The message is not deleted.')
     const restored = { ...message, deleted: false, deleted_ts: null, updated_ts: Math.max(now, message.updated_ts) }
-    const grown = {
-      ...current,
-      message_count: current.message_count + 1,
-      last_message: newestLive(snap.liveTail, { added: restored }),
-    }
+    const grown = restored.ephemeral
+      ? current
+      : {
+          ...current,
+          message_count: current.message_count + 1,
+          last_message: newestLive(snap.liveTail, { added: restored }),
+        }
     const { thread, events } = recordChanges(
       grown,
       [{ type: 'message.updated', message_id: messageId, version: restored.version }],

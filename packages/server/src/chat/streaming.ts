@@ -6,6 +6,7 @@ import type { Actor } from './actor.js'
 import { assertMetadataSize, type ChatContext, type WriteOptions } from './chat-context.js'
 import { withKey } from './own-keys.js'
 import { recordChanges } from './thread-change.js'
+import { deleteMessage } from './messages.js'
 import { liveThread } from './threads.js'
 import { currentVersionOf, toWireMessage } from './wire.js'
 
@@ -132,4 +133,19 @@ export async function abortIdleStreams(ctx: ChatContext, idleMs: number): Promis
     }
   }
   return aborted
+}
+
+/** Removes ephemeral messages whose `expires_ts` has passed (each with a `message.deleted`). */
+export async function expireEphemeralMessages(ctx: ChatContext): Promise<number> {
+  let expired = 0
+  for (const { threadId, messageId } of await ctx.store.listExpiredMessages(ctx.clock.now(), 1000)) {
+    try {
+      await deleteMessage(ctx, SYSTEM_ACTOR, threadId, messageId, { durability: 'fast', hard: true })
+      expired++
+    } catch (error) {
+      // Already removed (thread or message) since it was listed.
+      if (!(error instanceof AppError)) throw error
+    }
+  }
+  return expired
 }

@@ -157,6 +157,7 @@ export const ConfigSchema = Type.Object(
       pageSizeMax: int(1, undefined, 1000, 'Largest page size a list request may ask for.'),
       eventsPageMax: int(1, undefined, 1000, 'Most change-log events returned per request.'),
       unreadCountMax: int(1, undefined, 10000, 'Unread counts stop counting at this value.'),
+      ephemeralTtlMaxMs: int(1, undefined, 604800000, 'Longest `ttl_ms` of an ephemeral message (7 days).'),
     }),
     rateLimit: section('Token buckets per user and per API key.', {
       userPerSecond: num(0, 200, 'Requests per second per user; 0 disables.', {

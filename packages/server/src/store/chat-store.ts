@@ -66,6 +66,8 @@ export interface MessageRangeQuery {
   direction: Direction
   limit: number
   includeDeleted: boolean
+  /** Ephemeral messages are returned unless this is false. */
+  includeEphemeral?: boolean
 }
 
 export type ThreadSort = 'created_ts' | 'updated_ts'
@@ -126,6 +128,8 @@ export interface ChatStore {
   /** Threads the user owns or participates in, ordered by the sort key (newest first for `older`). */
   listThreadsForUser(userId: string, query: ThreadRangeQuery): Promise<ThreadRecord[]>
   getReadMarker(threadId: string, userId: string): Promise<ReadMarkerRecord | undefined>
+  /** Ephemeral messages whose `expires_ts` is at or before `now`, oldest first (for the sweeper). */
+  listExpiredMessages(now: number, limit: number): Promise<{ threadId: string; messageId: string }[]>
   /** Messages whose status is `streaming`, across all threads (for the idle-stream sweeper). */
   listStreamingMessages(limit: number): Promise<{ threadId: string; messageId: string }[]>
   /** Live messages with seq > afterSeq not written by `userId`, counted up to `cap`. */

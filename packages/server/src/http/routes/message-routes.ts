@@ -30,6 +30,7 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
         after: 'a message id: the page of newer messages',
         anchor: 'a message id: the messages around it',
         include_deleted: 'true to include soft-deleted messages',
+        include_ephemeral: 'true to include ephemeral messages',
       },
       handle: async ({ actor, params, query }) => ({
         status: 200,
@@ -39,6 +40,7 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
           after: stringParam(query, 'after'),
           anchor: stringParam(query, 'anchor'),
           includeDeleted: boolParam(query, 'include_deleted'),
+          includeEphemeral: boolParam(query, 'include_ephemeral'),
         }),
       }),
     }),

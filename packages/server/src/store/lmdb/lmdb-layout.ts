@@ -16,6 +16,9 @@ import path from 'node:path'
  * | markers     | [threadId, userId]                | ReadMarkerRecord (JSON)             |
  * | userThreads | [userId, 'c'|'u', ts, threadId]   | 1 (a user's thread list, per sort)  |
  * | streaming   | [threadId, messageId]             | 1 while the message is streaming    |
+ * | expiry      | [expires_ts, threadId, messageId] | 1 for each ephemeral message        |
+ *
+ * Ephemeral messages stay out of `live`, so unread counts and `last_message` ignore them.
  */
 export interface LmdbLayout {
   root: RootDatabase
@@ -28,6 +31,7 @@ export interface LmdbLayout {
   markers: Database<Buffer, [string, string]>
   userThreads: Database<number, (string | number)[]>
   streaming: Database<number, [string, string]>
+  expiry: Database<number, [number, string, string]>
 }
 
 /** The upper bound for the element after a prefix: strings sort after numbers, ids are ASCII. */
@@ -54,6 +58,7 @@ export function openLmdbLayout(dataDir: string): LmdbLayout {
     changes: binary('changes'),
     markers: binary('markers'),
     streaming: ordered('streaming') as unknown as LmdbLayout['streaming'],
+    expiry: ordered('expiry') as unknown as LmdbLayout['expiry'],
     userThreads: ordered('user-threads') as unknown as LmdbLayout['userThreads'],
   }
 }

@@ -18,7 +18,7 @@ import type {
   ThreadRecord,
   VersionRecord,
 } from '../records.js'
-import { SEQ_MAX, openLmdbLayout, type LmdbLayout } from './lmdb-layout.js'
+import { KEY_MAX, SEQ_MAX, openLmdbLayout, type LmdbLayout } from './lmdb-layout.js'
 import { listUserThreads } from './lmdb-thread-list.js'
 import { applyThreadWrites } from './lmdb-writes.js'
 
@@ -135,6 +135,7 @@ class LmdbStore implements ChatStore {
       if (query.fromSeq !== undefined && (key)[1] === query.fromSeq) continue
       const message = this.codec.decode<MessageRecord>(threadId, value)
       if (message.deleted && !query.includeDeleted) continue
+      if (message.ephemeral && query.includeEphemeral === false) continue
       out.push(message)
       if (out.length >= query.limit) break
     }
@@ -161,6 +162,15 @@ class LmdbStore implements ChatStore {
 
   async getReadMarker(threadId: string, userId: string) {
     return this.readMarker(threadId, userId)
+  }
+
+  async listExpiredMessages(now: number, limit: number) {
+    const out: { threadId: string; messageId: string }[] = []
+    for (const key of this.layout.expiry.getKeys({ end: [now, KEY_MAX], limit })) {
+      const [, threadId, messageId] = key
+      out.push({ threadId, messageId })
+    }
+    return out
   }
 
   async listStreamingMessages(limit: number) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import type { ThreadSnapshot, ThreadWrites } from '../chat-store.js'
 import type { RecordCodec } from '../record-codec.js'
-import type { ThreadRecord } from '../records.js'
+import type { MessageRecord, ThreadRecord } from '../records.js'
 import { KEY_MAX, SEQ_MAX, type LmdbLayout } from './lmdb-layout.js'
 
 const jsonBytes = (value: unknown) => Buffer.from(JSON.stringify(value))
@@ -20,7 +20,7 @@ export function applyThreadWrites(
 ): void {
   if (isEmpty(writes)) return
   if (writes.purgeThread) {
-    purgeThread(layout, threadId, snapshot.thread)
+    purgeThread(layout, codec, threadId, snapshot.thread)
     return
   }
   const thread = writes.thread
@@ -32,8 +32,10 @@ export function applyThreadWrites(
     assert.ok(message.seq >= 1 && message.seq < thread.next_seq, 'message seq out of range')
     layout.messages.putSync([threadId, message.seq], codec.encode(threadId, message))
     layout.messageIds.putSync([threadId, message.id], message.seq)
-    if (message.deleted) layout.live.removeSync([threadId, message.seq])
+    if (message.deleted || message.ephemeral) layout.live.removeSync([threadId, message.seq])
     else layout.live.putSync([threadId, message.seq], message.author)
+    if (message.ephemeral && message.expires_ts !== null)
+      layout.expiry.putSync([message.expires_ts, threadId, message.id], 1)
     if (message.status === 'streaming' && !message.deleted) layout.streaming.putSync([threadId, message.id], 1)
     else layout.streaming.removeSync([threadId, message.id])
   }
@@ -45,6 +47,7 @@ export function applyThreadWrites(
     layout.live.removeSync([threadId, message.seq])
     layout.messageIds.putSync([threadId, message.id], -message.seq)
     layout.streaming.removeSync([threadId, message.id])
+    if (message.expires_ts !== null) layout.expiry.removeSync([message.expires_ts, threadId, message.id])
     removeRange(layout.versions, [threadId, message.id, 0], [threadId, message.id, SEQ_MAX])
   }
   for (const event of writes.events ?? []) {
@@ -92,8 +95,14 @@ function updateUserIndex(layout: LmdbLayout, before: ThreadRecord | undefined, a
   }
 }
 
-function purgeThread(layout: LmdbLayout, threadId: string, thread: ThreadRecord | undefined) {
+function purgeThread(layout: LmdbLayout, codec: RecordCodec, threadId: string, thread: ThreadRecord | undefined) {
   if (!thread) return
+  // The expiry index is keyed by time, not thread: find this thread's entries through its messages.
+  const messages = layout.messages.getRange({ start: [threadId, 0], end: [threadId, SEQ_MAX] })
+  for (const { value } of messages) {
+    const message = codec.decode<MessageRecord>(threadId, value)
+    if (message.expires_ts !== null) layout.expiry.removeSync([message.expires_ts, threadId, message.id])
+  }
   for (const user of Object.keys(thread.participants)) {
     layout.userThreads.removeSync(userKey(user, 'c', thread.created_ts, threadId))
     layout.userThreads.removeSync(userKey(user, 'u', thread.updated_ts, threadId))
