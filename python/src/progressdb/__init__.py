@@ -8,7 +8,8 @@ Example::
         db.create_thread_message("chat-1", {"body": {"text": "hi"}}, user_id="u1")
 """
 
-from ._calls import NOT_GIVEN, NotGiven
+from ._calls import NOT_GIVEN, FinalStatus, NotGiven
+from ._streaming import AsyncMessageStream, MessageStream
 from ._version import __version__
 from .async_client import AsyncProgressDB
 from .client import ProgressDB
@@ -66,6 +67,7 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncMessageStream",
     "AsyncProgressDB",
     "AuthenticationError",
     "BadRequestError",
@@ -73,6 +75,7 @@ __all__ = [
     "ConflictError",
     "ErrorCode",
     "ErrorDetail",
+    "FinalStatus",
     "EventPage",
     "Health",
     "Message",
@@ -82,6 +85,7 @@ __all__ = [
     "MessageFinalizedEvent",
     "MessagePage",
     "MessageStatus",
+    "MessageStream",
     "MessageSummary",
     "MessageUpdatedEvent",
     "MessageVersion",

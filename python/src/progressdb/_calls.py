@@ -6,7 +6,7 @@ how they send them, so an operation is defined once for both transports.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Generic, Optional, TypeVar, Union, cast
+from typing import Any, Callable, Generic, Literal, Optional, TypeVar, Union, cast
 from urllib.parse import quote
 
 from ._ids import new_id
@@ -316,6 +316,60 @@ def list_message_versions(
 
     path = f"{_message_path(thread_id, message_id)}/versions"
     return Call("GET", path, parse, actor, retry_safe=True)
+
+
+FinalStatus = Literal["final", "aborted"]
+
+
+def append_to_message(
+    actor: Actor,
+    thread_id: str,
+    message_id: str,
+    *,
+    text: Optional[str],
+    delta: Optional[Mapping[str, Any]],
+    body: Any,
+) -> Call[Message]:
+    """Grows a streaming message. Exactly one of `text`, `delta`, `body` (NOT_GIVEN or None
+    for the others). Not retried after an unknown outcome: an append is not idempotent."""
+    given = {
+        name: value
+        for name, value in (("text", text), ("delta", delta), ("body", body))
+        if value is not None and not isinstance(value, NotGiven)
+    }
+    if len(given) != 1:
+        raise ValueError(
+            "append_to_message: pass exactly one of text=, delta= or body= "
+            f"(got {', '.join(given) or 'none'})."
+        )
+    if "text" in given and not isinstance(text, str):
+        raise TypeError("append_to_message: text must be a str.")
+    if "delta" in given:
+        if not isinstance(delta, Mapping):
+            raise TypeError("append_to_message: delta must be a mapping (a JSON object).")
+        given["delta"] = dict(delta)
+    path = f"{_message_path(thread_id, message_id)}/append"
+    return Call("POST", path, _message, actor, json=given, has_body=True, writes=True)
+
+
+def finalize_message(
+    actor: Actor,
+    thread_id: str,
+    message_id: str,
+    *,
+    status: FinalStatus,
+    body: Any,
+    metadata: Union[Mapping[str, Any], NotGiven],
+) -> Call[Message]:
+    if status not in ("final", "aborted"):
+        raise ValueError("finalize_message: status must be 'final' or 'aborted'.")
+    payload = _compact(
+        status=status,
+        body=body,
+        metadata=metadata if isinstance(metadata, NotGiven) else dict(metadata),
+    )
+    path = f"{_message_path(thread_id, message_id)}/finalize"
+    return Call("POST", path, _message, actor, json=payload, has_body=True, writes=True)
 
 
 def set_reaction(

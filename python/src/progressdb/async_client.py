@@ -14,9 +14,10 @@ from typing import Any, Optional, TypeVar, Union
 import httpx
 
 from . import _calls
-from ._calls import NOT_GIVEN, Actor, Call, NotGiven
+from ._calls import NOT_GIVEN, Actor, Call, FinalStatus, NotGiven
 from ._core import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_S, ClientCore, Durability, connection_error
 from ._pagination import Direction, EventWalk, MessageWalk, ThreadWalk, Walk
+from ._streaming import AsyncMessageStream, StreamCore
 from .models import (
     ChatEvent,
     EventPage,
@@ -424,6 +425,82 @@ class AsyncProgressDB:
         """
         call = _calls.list_message_versions(self._actor(user_id), thread_id, message_id)
         return await self._send(call)
+
+    async def append_to_message(
+        self,
+        thread_id: str,
+        message_id: str,
+        *,
+        text: Optional[str] = None,
+        delta: Optional[Mapping[str, Any]] = None,
+        body: Any = None,
+        user_id: Optional[str] = None,
+    ) -> Message:
+        """Grows a streaming message with exactly one of `text` (appended to the text),
+        `delta` (merged into an object body; strings concatenate) or `body` (replaces it).
+        Not a version, and not resent after an unknown outcome (an append is not idempotent).
+        ConflictError (MESSAGE_NOT_STREAMING) once the message is final or aborted.
+
+        Example::
+
+            await db.append_to_message("chat-1", message_id, text="Hel", user_id="u1")
+        """
+        call = _calls.append_to_message(
+            self._actor(user_id), thread_id, message_id, text=text, delta=delta, body=body
+        )
+        return await self._send(call)
+
+    async def finalize_message(
+        self,
+        thread_id: str,
+        message_id: str,
+        *,
+        status: FinalStatus = "final",
+        body: Any = NOT_GIVEN,
+        metadata: Union[Mapping[str, Any], NotGiven] = NOT_GIVEN,
+        user_id: Optional[str] = None,
+    ) -> Message:
+        """Closes a streaming message as `final` (or `aborted`), optionally with a final
+        `body` / `metadata`: exactly one new version.
+
+        Example::
+
+            await db.finalize_message("chat-1", message_id, user_id="u1")
+        """
+        call = _calls.finalize_message(
+            self._actor(user_id),
+            thread_id,
+            message_id,
+            status=status,
+            body=body,
+            metadata=metadata,
+        )
+        return await self._send(call)
+
+    def stream_message(
+        self,
+        thread_id: str,
+        *,
+        role: Optional[str] = "assistant",
+        body: Any = None,
+        metadata: Optional[Mapping[str, Any]] = None,
+        id: Optional[str] = None,
+        user_id: Optional[str] = None,
+    ) -> AsyncMessageStream:
+        """A message written piece by piece, as a context manager: entering creates it with
+        status `streaming` (body `{"text": ""}` unless given); leaving finalizes it, or
+        finalizes it as `aborted` when the block raises (the exception propagates).
+
+        Example::
+
+            async with db.stream_message("chat-1", user_id="u1") as s:
+                for token in tokens:
+                    await s.append(token)
+        """
+        core = StreamCore(
+            self._actor(user_id), thread_id, role=role, body=body, metadata=metadata, id=id
+        )
+        return AsyncMessageStream(self._send, core)
 
     async def add_reaction(
         self, thread_id: str, message_id: str, emoji: str, *, user_id: Optional[str] = None

@@ -118,6 +118,8 @@ class NewMessage(_NewMessageFields, total=False):
     reply_to: Optional[str]
     metadata: dict[str, Any]
     status: Literal["final", "streaming"]
+    ephemeral: bool
+    ttl_ms: int
 
 
 # --- change-log events: a union discriminated by `type` ------------------------------------
