@@ -3,6 +3,7 @@ import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import { spawnServer, type ServerProcess } from '../src/bench/server-process.js'
 import { crashEnv, headersFor } from './crash-workload.js'
 import { openEventStream } from './sse-client.js'
@@ -47,5 +48,34 @@ describe('--workers 2', () => {
     }
     stream.abort()
     expect(stream.frames.map((f) => (JSON.parse(f.data) as { message_id: string }).message_id)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6'])
+  })
+
+  it('delivers them to a WebSocket subscription too', async () => {
+    const thread = '/frontend/v1/threads/fan-ws'
+    expect(await postFresh(server.url, `${thread}/messages`, { id: 'w0', body: 0 })).toBe(201)
+    const ws = new WebSocket(`${server.url.replace('http:', 'ws:')}/frontend/v1/ws`, { headers: headersFor('writer-0', 'fast') })
+    const ids: string[] = []
+    let subscribed = false
+    ws.on('message', (data: Buffer) => {
+      const frame = JSON.parse(data.toString()) as { type: string; events?: { message_id?: string }[] }
+      if (frame.type === 'subscribed') subscribed = true
+      for (const e of frame.events ?? []) if (e.message_id) ids.push(e.message_id)
+    })
+    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+    ws.send(JSON.stringify({ type: 'subscribe', thread_id: 'fan-ws' }))
+    const until = async (done: () => boolean) => {
+      const deadline = Date.now() + 5_000
+      while (!done()) {
+        if (Date.now() > deadline) throw new Error(`timed out with ${JSON.stringify(ids)}`)
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    }
+    await until(() => subscribed)
+    for (let i = 1; i <= 6; i++) {
+      expect(await postFresh(server.url, `${thread}/messages`, { id: `w${i}`, body: i })).toBe(201)
+      await until(() => ids.length === i)
+    }
+    ws.close()
+    expect(ids).toEqual(['w1', 'w2', 'w3', 'w4', 'w5', 'w6'])
   })
 })
