@@ -2,6 +2,7 @@ import type { Thread, ThreadResponse } from '@progressdb/protocol'
 import { threadPath } from './api-paths.js'
 import type { Credentials } from './credentials.js'
 import { createEventsClient, type EventsClient } from './events-client.js'
+import type { MessageStream, NewStreamMessage } from './message-stream.js'
 import { createMessagesClient, type MessagesClient } from './messages-client.js'
 import { createParticipantsClient, type ParticipantsClient } from './participants-client.js'
 import { createThreadsClient, type ThreadsClient } from './threads-client.js'
@@ -27,6 +28,20 @@ export interface ProgressDBClient {
    * @example const m = await client.messages<{ text: string }>('t1').create({ body: { text: 'hi' } })
    */
   messages<TBody = unknown>(threadId: string): MessagesClient<TBody>
+  /**
+   * Starts a streamed message (`status: 'streaming'`, body default `{ text: '' }`): the handle
+   * sends `append`s in call order (no need to await each) and `finalize` waits for them.
+   * The create is retried safely; appends and finalize are never retried automatically.
+   * @example
+   * const s = await client.streamMessage('t1', { role: 'assistant' })
+   * for await (const token of llm) s.append(token)
+   * const message = await s.finalize() // or s.abort()
+   */
+  streamMessage<TBody = unknown>(
+    threadId: string,
+    message?: NewStreamMessage<TBody>,
+    options?: RequestOptions,
+  ): Promise<MessageStream<TBody>>
   /** Who is in a thread. @example await client.participants('t1').add('bob') */
   participants(threadId: string): ParticipantsClient
   /** A thread's change log. @example const { events } = await client.events('t1').list() */
@@ -60,6 +75,11 @@ export function createClient(options: ClientOptions): ProgressDBClient {
     threads: createThreadsClient(transport),
     messages: <TBody = unknown>(threadId: string) =>
       createMessagesClient<TBody>(transport, threadId),
+    streamMessage: <TBody = unknown>(
+      threadId: string,
+      message?: NewStreamMessage<TBody>,
+      options?: RequestOptions,
+    ) => createMessagesClient<TBody>(transport, threadId).stream(message, options),
     participants: (threadId) => createParticipantsClient(transport, threadId),
     events: (threadId) => createEventsClient(transport, threadId),
     markRead: async (threadId, messageId, options) =>

@@ -20,6 +20,7 @@ export {
 export { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js'
 export { newClientId } from './client-id.js'
 export type { ChatBody, Message, MessagePage, MessagePatch, NewMessage } from './message-types.js'
+export type { FinalizeMessage, MessageStream, NewStreamMessage } from './message-stream.js'
 export type { MessagesClient, MessagePageQuery, MessageWalkOptions } from './messages-client.js'
 export type {
   ThreadsClient,
@@ -52,8 +53,10 @@ export {
 } from './store/item-store.js'
 /** The wire types, re-exported so apps need not depend on @progressdb/protocol directly. */
 export type {
+  AppendRequest,
   ChatEvent,
   CreateThreadRequest,
+  FinalizeRequest,
   ErrorCode,
   EventListResponse,
   EventType,

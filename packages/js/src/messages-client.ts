@@ -1,6 +1,7 @@
 import type { MessageResponse, VersionListResponse, MessageVersion } from '@progressdb/protocol'
 import { messagePath, messagesPath } from './api-paths.js'
 import { newClientId } from './client-id.js'
+import { openMessageStream, type MessageStream, type NewStreamMessage } from './message-stream.js'
 import type { Message, MessagePage, MessagePatch, NewMessage } from './message-types.js'
 import { walkPages } from './page-walk.js'
 import type { ReadOptions, RequestOptions, Transport } from './transport.js'
@@ -35,6 +36,16 @@ export interface MessagesClient<TBody = unknown> {
    * @example const m = await client.messages('t1').create({ body: { text: 'hi' }, role: 'user' })
    */
   create(message: NewMessage<TBody>, options?: RequestOptions): Promise<Message<TBody>>
+  /**
+   * Creates a message with `status: 'streaming'` (body default `{ text: '' }`) and returns a
+   * handle that appends in call order and finalizes. The create is retried safely (client id);
+   * appends and finalize are not retried. Same as `client.streamMessage(threadId, ...)`.
+   * @example
+   * const s = await client.messages('t1').stream({ role: 'assistant' })
+   * for await (const token of llm) s.append(token)
+   * const final = await s.finalize()
+   */
+  stream(message?: NewStreamMessage<TBody>, options?: RequestOptions): Promise<MessageStream<TBody>>
   /** @example const m = await client.messages('t1').get('m1') */
   get(messageId: string, options?: ReadOptions): Promise<Message<TBody>>
   /**
@@ -146,21 +157,25 @@ export function createMessagesClient<TBody = unknown>(
     yield* walkPages('newer', false, pageOf(options, 'after'), start)
   }
 
+  const create: MessagesClient<TBody>['create'] = (message, options) =>
+    unwrap(
+      transport.request<MessageResponse>(
+        {
+          method: 'POST',
+          path: messagesPath(threadId),
+          body: { ...message, id: message.id ?? newClientId('m') },
+          idempotent: true,
+        },
+        options,
+      ),
+    )
+
   return {
     threadId,
     list,
-    create: (message, options) =>
-      unwrap(
-        transport.request<MessageResponse>(
-          {
-            method: 'POST',
-            path: messagesPath(threadId),
-            body: { ...message, id: message.id ?? newClientId('m') },
-            idempotent: true,
-          },
-          options,
-        ),
-      ),
+    create,
+    stream: (message = {}, options) =>
+      openMessageStream(transport, threadId, message, create, options),
     get: (messageId, options = {}) =>
       unwrap(
         transport.request<MessageResponse>(

@@ -4,7 +4,9 @@ import type {
   MessagePage,
   MessagePageQuery,
   MessagePatch,
+  MessageStream,
   NewMessage,
+  NewStreamMessage,
   ProgressDBClient,
   ReadOptions,
   RequestOptions,
@@ -85,6 +87,21 @@ export interface ProgressDB extends AdminClient {
     userId: string,
     options?: RequestOptions,
   ): Promise<Message<TBody>>
+  /**
+   * Starts a streamed message as `userId` (`status: 'streaming'`, body default `{ text: '' }`)
+   * and returns its handle: `append`s are sent in call order without awaiting each, `finalize`
+   * waits for them. The create is retried safely; appends and finalize are never retried.
+   * @example
+   * const s = await db.streamMessage('chat-1', { role: 'assistant' }, 'u1')
+   * for await (const token of llm) s.append(token)
+   * const message = await s.finalize() // or s.abort()
+   */
+  streamMessage<TBody = ChatBody>(
+    threadId: string,
+    message: NewStreamMessage<TBody>,
+    userId: string,
+    options?: RequestOptions,
+  ): Promise<MessageStream<TBody>>
   /** @example const { messages, pagination } = await db.listThreadMessages('chat-1', { limit: 50 }, 'u1') */
   listThreadMessages<TBody = ChatBody>(
     threadId: string,

@@ -4,6 +4,7 @@ import {
   type MessagePageQuery,
   type MessagePatch,
   type NewMessage,
+  type NewStreamMessage,
   type ReadOptions,
   type RequestOptions,
   type RetryOptions,
@@ -92,6 +93,12 @@ export function ProgressDB(options: ProgressDBOptions): ProgressDB {
       userId: string,
       o?: RequestOptions,
     ) => as(userId).messages<B>(threadId).create(message, o),
+    streamMessage: <B>(
+      threadId: string,
+      message: NewStreamMessage<B>,
+      userId: string,
+      o?: RequestOptions,
+    ) => as(userId).streamMessage<B>(threadId, message, o),
     listThreadMessages: <B>(threadId: string, ...args: UserArgs<MessagePageQuery>) => {
       const { query, userId, options: o } = userArgs(args)
       return as(userId).messages<B>(threadId).list(query, o)

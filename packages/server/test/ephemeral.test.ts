@@ -1,10 +1,5 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createChatService } from '../src/chat/chat-service.js'
-import { createIdGenerator } from '../src/chat/id-generator.js'
-import { openLmdbStore } from '../src/store/lmdb/lmdb-store.js'
+import { openChatFixture } from './chat-fixture.js'
 import { startTestServer, type TestServer } from './harness.js'
 
 const T = '/frontend/v1/threads'
@@ -61,27 +56,21 @@ describe('ephemeral messages', () => {
 
 describe('ephemeral expiry (fake clock)', () => {
   it('removes exactly the expired messages', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdb-exp-'))
-    const store = await openLmdbStore({ dataDir: dir })
-    let now = 1_800_000_000_000
-    const clock = { now: () => now }
-    const limits = { metadataMaxBytes: 16384, titleMaxLength: 1000, pageSizeDefault: 50, pageSizeMax: 1000, eventsPageMax: 1000, unreadCountMax: 10000, ephemeralTtlMaxMs: 604_800_000 }
-    const chat = createChatService({ store, clock, newId: createIdGenerator(clock), limits })
+    const { chat, store, advance, close } = await openChatFixture()
     const u = { userId: 'u', trusted: false }
     const fast = { durability: 'fast' as const }
     await chat.createMessage(u, 'x', { id: 'short', body: 1, ephemeral: true, ttl_ms: 1_000 }, fast)
     await chat.createMessage(u, 'x', { id: 'long', body: 2, ephemeral: true, ttl_ms: 60_000 }, fast)
-    now += 999
+    advance(999)
     expect(await chat.expireEphemeralMessages()).toBe(0)
-    now += 1
+    advance(1)
     expect(await chat.expireEphemeralMessages()).toBe(1)
     await expect(chat.getMessage(u, 'x', 'short', { includeDeleted: true })).rejects.toMatchObject({ code: 'MESSAGE_NOT_FOUND' })
     expect((await chat.getMessage(u, 'x', 'long', { includeDeleted: false })).id).toBe('long')
     await chat.deleteThread(u, 'x', { durability: 'fast', hard: true })
-    now += 60_000
+    advance(60_000)
     expect(await chat.expireEphemeralMessages()).toBe(0)
-    expect(await store.listExpiredMessages(now, 10)).toEqual([])
-    await store.close()
-    fs.rmSync(dir, { recursive: true, force: true })
+    expect(await store.listExpiredMessages(Number.MAX_SAFE_INTEGER, 10)).toEqual([])
+    await close()
   })
 })

@@ -1,11 +1,6 @@
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signUser } from '../src/auth/user-signature.js'
-import { createChatService } from '../src/chat/chat-service.js'
-import { createIdGenerator } from '../src/chat/id-generator.js'
-import { openLmdbStore } from '../src/store/lmdb/lmdb-store.js'
+import { openChatFixture } from './chat-fixture.js'
 import { KEYS, startTestServer, type TestServer } from './harness.js'
 import { openEventStream } from './sse-client.js'
 
@@ -87,24 +82,18 @@ describe('streamed messages', () => {
 
 describe('idle streams', () => {
   it('are aborted after the idle timeout (fake clock), with one new version; active ones stay', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdb-idle-'))
-    const store = await openLmdbStore({ dataDir: dir })
-    let now = 1_800_000_000_000
-    const clock = { now: () => now }
-    const limits = { metadataMaxBytes: 16384, titleMaxLength: 1000, pageSizeDefault: 50, pageSizeMax: 1000, eventsPageMax: 1000, unreadCountMax: 10000 }
-    const chat = createChatService({ store, clock, newId: createIdGenerator(clock), limits })
+    const { chat, advance, close } = await openChatFixture()
     const bot = { userId: 'bot', trusted: false }
     const fast = { durability: 'fast' as const }
     await chat.createMessage(bot, 'th', { id: 'stale', body: { text: 'par' }, status: 'streaming' }, fast)
-    now += 60_000
+    advance(60_000)
     await chat.createMessage(bot, 'th', { id: 'fresh', body: { text: 'ok' }, status: 'streaming' }, fast)
-    now += 70_000
+    advance(70_000)
     expect(await chat.abortIdleStreams(120_000)).toBe(1)
     const stale = await chat.getMessage(bot, 'th', 'stale', { includeDeleted: false })
     expect(stale).toMatchObject({ status: 'aborted', version: 2, body: { text: 'par' } })
     expect((await chat.getMessage(bot, 'th', 'fresh', { includeDeleted: false })).status).toBe('streaming')
     expect(await chat.abortIdleStreams(120_000)).toBe(0)
-    await store.close()
-    fs.rmSync(dir, { recursive: true, force: true })
+    await close()
   })
 })
