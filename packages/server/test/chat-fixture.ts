@@ -11,8 +11,8 @@ export interface ChatFixture {
   chat: ChatService
   store: ChatStore
   /** Moves the fake clock forward. */
-  advance(ms: number): void
-  close(): Promise<void>
+  advance: (ms: number) => void
+  close: () => Promise<void>
 }
 
 /** The chat rules on a real LMDB store in a temp dir, with a fake clock and the default limits. */
