@@ -16,9 +16,10 @@ import {
 } from './bench-scenarios.js'
 import type { LoadResult } from './load-loop.js'
 import { memoryScenario } from './memory-scenario.js'
+import { fanOutScenario, streamingScenario } from './realtime-scenarios.js'
 import { sampleProcessTree, spawnServer, type ServerProcess } from './server-process.js'
 
-const ALL = ['baseline', 'create', 'read', 'chat', 'large', 'workers', 'memory'] as const
+const ALL = ['baseline', 'create', 'read', 'chat', 'large', 'streaming', 'fanout', 'workers', 'memory'] as const
 const KEYS: BenchKeys = { backend: 'bench-backend-key', frontend: 'bench-frontend-key', signing: 'bench-signing-key' }
 const ECHO = fileURLToPath(new URL('./echo-server.js', import.meta.url))
 
@@ -110,6 +111,8 @@ export async function runBench(argv: readonly string[]): Promise<number> {
         ['read', () => readScenario(ctx, Number(values['read-threads']))],
         ['chat', () => chatScenario(ctx)],
         ['large', () => largeScenario(ctx)],
+        ['streaming', async () => [await streamingScenario(ctx, 8)]],
+        ['fanout', async () => [await fanOutScenario(ctx, url, 100, 200)]],
       ]
       for (const [name, run] of suite) {
         if (!chosen.has(name)) continue
