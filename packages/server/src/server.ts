@@ -24,6 +24,7 @@ import { threadRoutes } from './http/routes/thread-routes.js'
 import { createLogger, type Logger } from './logging/logger.js'
 import { createChangeHub, type ChangeHub } from './realtime/change-hub.js'
 import { createClusterRelay } from './realtime/cluster-relay.js'
+import { createPresenceHub } from './realtime/presence-hub.js'
 import { withChangePublishing } from './realtime/publishing-store.js'
 import { createSubscriptionRegistry } from './realtime/subscription-registry.js'
 import { attachWebSocketGateway } from './realtime/ws-gateway.js'
@@ -70,7 +71,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     runtimeStats: () => ({ uptime_s: Math.round(process.uptime()), rss_bytes: process.memoryUsage.rss() }),
     isReady: () => ready && !shuttingDown,
     version: SERVER_VERSION,
-    realtime: { hub, subscriptions, ...config.realtime },
+    realtime: { hub, subscriptions, presence: createPresenceHub(config.realtime.typingTimeoutMs), ...config.realtime },
   }
   const routes: Route[] = [
     ...publicRoutes(deps, () => openapi),

@@ -29,6 +29,12 @@ async function send(base: string, r: FuzzRequest): Promise<Outcome> {
     body: r.body as RequestInit['body'],
     signal: AbortSignal.timeout(15_000),
   })
+  // A well-formed request for the change stream gets a live SSE stream, which never ends by
+  // itself: its status and headers are the outcome; stop reading there.
+  if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+    await res.body?.cancel()
+    return { status: res.status, text: '', body: undefined }
+  }
   const text = await res.text()
   let body: unknown
   try {

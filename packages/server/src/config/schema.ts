@@ -177,6 +177,7 @@ export const ConfigSchema = Type.Object(
         'Bytes a subscriber may have unsent before it is disconnected as too slow.',
       ),
       heartbeatMs: int(1000, undefined, 15000, 'Interval of keep-alive comments on idle streams.'),
+      typingTimeoutMs: int(100, undefined, 5000, 'A typing indicator clears itself after this long unless renewed.'),
       streamIdleAbortMs: int(
         1000,
         undefined,

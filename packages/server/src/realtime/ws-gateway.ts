@@ -69,7 +69,7 @@ export function attachWebSocketGateway(server: Server, deps: RouteDeps, auth: Au
 }
 
 function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logger): void {
-  const subscriptions = new Map<string, { subscription: ThreadSubscription; unregister: () => void }>()
+  const subscriptions = new Map<string, { subscription: ThreadSubscription; unregister: () => void; leave: () => void }>()
   const send = (frame: ServerFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
   }
@@ -84,6 +84,7 @@ function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logg
     const entry = subscriptions.get(threadId)
     subscriptions.delete(threadId)
     entry?.unregister()
+    entry?.leave()
     entry?.subscription.close()
   }
   const subscribe = async (threadId: string, since: number | undefined) => {
@@ -101,6 +102,7 @@ function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logg
         if (entry?.subscription !== subscription) return // ended by the client
         subscriptions.delete(threadId)
         entry.unregister()
+        entry.leave()
         if (reason.code === 'SUBSCRIBER_TOO_SLOW') ws.close(TOO_SLOW, 'SUBSCRIBER_TOO_SLOW')
         else send({ type: 'unsubscribed', thread_id: threadId, code: reason.code, message: reason.message })
       },
@@ -108,7 +110,11 @@ function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logg
     send({ type: 'subscribed', thread_id: threadId, since: start })
     // The sink's close runs only later (deliveries are asynchronous), once this is assigned.
     const subscription: ThreadSubscription = openThreadSubscription({ chat: deps.chat, hub: deps.realtime.hub }, actor, threadId, start, sink)
-    subscriptions.set(threadId, { subscription, unregister: deps.realtime.subscriptions.add(subscription) })
+    subscriptions.set(threadId, {
+      subscription,
+      unregister: deps.realtime.subscriptions.add(subscription),
+      leave: deps.realtime.presence.join(threadId, actor.userId, send),
+    })
   }
   ws.on('message', (data: Buffer, isBinary: boolean) => {
     let frame
@@ -117,6 +123,11 @@ function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logg
       frame = parseClientFrame(data.toString('utf8'))
     } catch (error) {
       return fail(error)
+    }
+    if (frame.type === 'typing') {
+      if (!subscriptions.has(frame.thread_id))
+        return fail(new AppError('VALIDATION_FAILED', 'Subscribe to the thread before sending typing.'), frame.thread_id)
+      return deps.realtime.presence.setTyping(frame.thread_id, actor.userId, frame.typing)
     }
     if (frame.type === 'unsubscribe') {
       drop(frame.thread_id)

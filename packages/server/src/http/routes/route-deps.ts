@@ -1,5 +1,6 @@
 import type { ChatService } from '../../chat/chat-service.js'
 import type { ChangeHub } from '../../realtime/change-hub.js'
+import type { PresenceHub } from '../../realtime/presence-hub.js'
 import type { SubscriptionRegistry } from '../../realtime/subscription-registry.js'
 import type { StoreStats } from '../../store/chat-store.js'
 
@@ -17,6 +18,7 @@ export interface RouteDeps {
   realtime: {
     hub: ChangeHub
     subscriptions: SubscriptionRegistry
+    presence: PresenceHub
     sendQueueMaxBytes: number
     heartbeatMs: number
   }
