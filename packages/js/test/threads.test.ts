@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createClient, isProgressDBError, type ProgressDBClient } from '../src/index.js'
+import { createClient, type ProgressDBClient } from '../src/index.js'
 import { KEYS, startFixtureServer, type FixtureServer } from './fixture.js'
-
-const codeOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'resolved',
-    (error: unknown) =>
-      isProgressDBError(error) ? error.code : `not a ProgressDBError: ${String(error)}`,
-  )
+import { codeOf } from './error-code.js'
 
 describe('@progressdb/js threads, participants, read markers and events', () => {
   let server: FixtureServer

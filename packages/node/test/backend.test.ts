@@ -3,13 +3,7 @@ import ProgressDB, { isProgressDBError, type ProgressDBBackend } from '@progress
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFaultyProxy } from '../../js/test/faulty-proxy.js'
 import { KEYS, startFixtureServer, type FixtureServer } from '../../js/test/fixture.js'
-
-const codeOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'resolved',
-    (error: unknown) =>
-      isProgressDBError(error) ? error.code : `not a ProgressDBError: ${String(error)}`,
-  )
+import { codeOf } from '../../js/test/error-code.js'
 
 describe('@progressdb/node against a real server', () => {
   let server: FixtureServer

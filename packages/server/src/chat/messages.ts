@@ -1,6 +1,7 @@
 import type { CreateMessageRequest, Message, MessageVersion, UpdateMessageRequest } from '@progressdb/protocol'
 import { AppError } from '../app-error.js'
-import type { MessageRecord } from '../store/records.js'
+import type { MutationPlan } from '../store/chat-store.js'
+import type { MessageRecord, ThreadRecord } from '../store/records.js'
 import { assertCanChangeMessage, assertCanRead, assertCanWrite, requireMessage } from './access.js'
 import type { Actor } from './actor.js'
 import { assertMetadataSize, type ChatContext, type WriteOptions } from './chat-context.js'
@@ -138,24 +139,38 @@ export async function updateMessage(
         'VERSION_CONFLICT',
         `if_version is ${input.if_version} but the message is at version ${message.version}.`,
       )
-    const edited: MessageRecord = {
-      ...message,
-      body: input.body === undefined ? message.body : input.body,
-      metadata: input.metadata ?? message.metadata,
-      version: message.version + 1,
-      editor: actor.userId,
-      updated_ts: Math.max(now, message.updated_ts),
-    }
-    const { thread, events } = recordChanges(
-      current,
-      [{ type: 'message.updated', message_id: messageId, version: edited.version }],
-      actor.userId,
-      now,
-    )
-    const archiveVersions = [{ messageId, version: currentVersionOf(message) }]
-    return { writes: { thread, events, putMessages: [edited], archiveVersions }, result: edited }
+    return nextVersion(current, message, input, 'message.updated', actor, now)
   }, options.durability)
   return toWireMessage(record)
+}
+
+/**
+ * The plan of a change that makes a new version (an edit, a stream's finalize): the current
+ * state is archived, the message moves to version + 1, and one change is logged.
+ */
+export function nextVersion(
+  thread: ThreadRecord,
+  message: MessageRecord,
+  change: { body?: unknown; metadata?: Record<string, unknown>; status?: MessageRecord['status'] },
+  type: 'message.updated' | 'message.finalized',
+  actor: Actor,
+  now: number,
+): MutationPlan<MessageRecord> {
+  const next: MessageRecord = {
+    ...message,
+    status: change.status ?? message.status,
+    body: change.body === undefined ? message.body : change.body,
+    metadata: change.metadata ?? message.metadata,
+    version: message.version + 1,
+    editor: actor.userId,
+    updated_ts: Math.max(now, message.updated_ts),
+  }
+  const logged = recordChanges(thread, [{ type, message_id: message.id, version: next.version }], actor.userId, now)
+  const archiveVersions = [{ messageId: message.id, version: currentVersionOf(message) }]
+  return {
+    writes: { thread: logged.thread, events: logged.events, putMessages: [next], archiveVersions },
+    result: next,
+  }
 }
 
 /** Soft delete (hidden, restorable) or, with `hard`, removal with every version. */

@@ -6,9 +6,9 @@ import type { Actor } from './actor.js'
 import { assertMetadataSize, type ChatContext, type WriteOptions } from './chat-context.js'
 import { withKey } from './own-keys.js'
 import { recordChanges } from './thread-change.js'
-import { deleteMessage } from './messages.js'
+import { deleteMessage, nextVersion } from './messages.js'
 import { liveThread } from './threads.js'
-import { currentVersionOf, toWireMessage } from './wire.js'
+import { toWireMessage } from './wire.js'
 
 /** The actor recorded when the server itself aborts an idle stream. */
 export const SYSTEM_ACTOR: Actor = { userId: 'progressdb:system', trusted: true }
@@ -97,23 +97,7 @@ export async function finalizeMessage(
     const message = requireMessage(snap.messages.get(messageId))
     assertCanChangeMessage(current, message, actor)
     requireStreaming(message)
-    const done: MessageRecord = {
-      ...message,
-      status: input.status ?? 'final',
-      body: input.body === undefined ? message.body : input.body,
-      metadata: input.metadata ?? message.metadata,
-      version: message.version + 1,
-      editor: actor.userId,
-      updated_ts: Math.max(now, message.updated_ts),
-    }
-    const { thread, events } = recordChanges(
-      current,
-      [{ type: 'message.finalized', message_id: messageId, version: done.version }],
-      actor.userId,
-      now,
-    )
-    const archiveVersions = [{ messageId, version: currentVersionOf(message) }]
-    return { writes: { thread, events, putMessages: [done], archiveVersions }, result: done }
+    return nextVersion(current, message, { ...input, status: input.status ?? 'final' }, 'message.finalized', actor, now)
   }, options.durability)
   return toWireMessage(record)
 }
