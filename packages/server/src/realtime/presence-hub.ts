@@ -1,7 +1,4 @@
-/** Presence and typing frames, sent to every WebSocket subscribed to the thread. */
-export type PresenceFrame =
-  | { type: 'presence'; thread_id: string; users: string[] }
-  | { type: 'typing'; thread_id: string; user_id: string; typing: boolean }
+import type { PresenceFrame } from '@progressdb/protocol'
 
 type Listener = (frame: PresenceFrame) => void
 

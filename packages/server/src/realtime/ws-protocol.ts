@@ -1,23 +1,8 @@
-import { isValidId, type ChatEvent, type ErrorCode } from '@progressdb/protocol'
+import { isValidId, type ClientFrame } from '@progressdb/protocol'
 import { AppError } from '../app-error.js'
-import type { PresenceFrame } from './presence-hub.js'
-
-/** What a client sends on /frontend/v1/ws. */
-export type ClientFrame =
-  | { type: 'subscribe'; thread_id: string; since?: number }
-  | { type: 'unsubscribe'; thread_id: string }
-  | { type: 'typing'; thread_id: string; typing: boolean }
-
-/** What the server sends. */
-export type ServerFrame =
-  | { type: 'subscribed'; thread_id: string; since: number }
-  | { type: 'events'; thread_id: string; events: readonly ChatEvent[] }
-  | { type: 'unsubscribed'; thread_id: string; code?: ErrorCode; message?: string }
-  | { type: 'error'; code: ErrorCode; message: string; thread_id?: string }
-  | PresenceFrame
 
 /** Parses one client frame, or throws the AppError to answer with. */
-export function parseClientFrame(text: string): ClientFrame {
+export function parseClientFrame(text: string): Extract<ClientFrame, { thread_id: string }> {
   let value: unknown
   try {
     value = JSON.parse(text)
