@@ -5,6 +5,13 @@ import { createEventsClient, type EventsClient } from './events-client.js'
 import type { MessageStream, NewStreamMessage } from './message-stream.js'
 import { createMessagesClient, type MessagesClient } from './messages-client.js'
 import { createParticipantsClient, type ParticipantsClient } from './participants-client.js'
+import {
+  createRealtimeClient,
+  type Realtime,
+  type RealtimeClientOptions,
+} from './realtime/realtime-client.js'
+import type { SubscribeOptions, ThreadSubscription } from './realtime/thread-channel.js'
+import type { WebSocketConstructor } from './realtime/web-socket.js'
 import { createThreadsClient, type ThreadsClient } from './threads-client.js'
 import {
   createTransport,
@@ -15,7 +22,15 @@ import {
 
 /** `createClient` options: where the server is, who the client acts for, and HTTP behaviour. */
 export type ClientOptions = Omit<TransportOptions, 'credentials'> &
-  Exclude<Credentials, { apiKey: string }>
+  Exclude<Credentials, { apiKey: string }> & {
+    /**
+     * The WebSocket constructor for `subscribe`; defaults to the global one (browsers, React
+     * Native, Node 22+). On Node 20 pass the `ws` package (@progressdb/node does).
+     */
+    WebSocket?: WebSocketConstructor
+    /** Reconnect backoff, idle close and typing renewal of the live connection. */
+    realtime?: Omit<RealtimeClientOptions, 'WebSocket'>
+  }
 
 /** A client acting for one user on the `/frontend/v1` routes. */
 export interface ProgressDBClient {
@@ -51,6 +66,22 @@ export interface ProgressDBClient {
    * @example const { unread_count } = await client.markRead('t1', lastShown.id)
    */
   markRead(threadId: string, messageId: string, options?: RequestOptions): Promise<Thread>
+  /**
+   * Live changes of one thread over the client's one WebSocket (shared by every
+   * subscription): events in change order, each exactly once, resumed from the last one
+   * received after a reconnect (with backoff and jitter) or a `SUBSCRIBER_TOO_SLOW` close.
+   * Also carries presence and typing.
+   * @example
+   * const sub = client.subscribe('t1', {
+   *   onEvents: (events) => events.forEach(apply),
+   *   onPresence: ({ users, typingUsers }) => render(users, typingUsers),
+   * })
+   * input.oninput = () => sub.setTyping(true)
+   * sub.close()
+   */
+  subscribe(threadId: string, options?: SubscribeOptions): ThreadSubscription
+  /** The live connection: availability, status, `close()`. */
+  readonly realtime: Realtime
   /** The HTTP layer, for routes not wrapped here. */
   readonly transport: Transport
 }
@@ -70,6 +101,10 @@ export interface ProgressDBClient {
  */
 export function createClient(options: ClientOptions): ProgressDBClient {
   const transport = createTransport({ ...options, credentials: options })
+  const realtime = createRealtimeClient(transport, {
+    ...options.realtime,
+    WebSocket: options.WebSocket,
+  })
   return {
     userId: options.userId,
     threads: createThreadsClient(transport),
@@ -94,6 +129,15 @@ export function createClient(options: ClientOptions): ProgressDBClient {
           options,
         )
       ).thread,
+    subscribe: realtime.subscribe,
+    realtime: {
+      available: realtime.available,
+      get status() {
+        return realtime.status
+      },
+      onStatus: realtime.onStatus,
+      close: realtime.close,
+    },
     transport,
   }
 }

@@ -92,3 +92,16 @@ function signatureFetchingAuth(
     },
   }
 }
+
+/**
+ * The same credentials as query parameters (`api_key`, `user_id`, `signature`), for the
+ * WebSocket: browsers cannot set headers on one.
+ */
+export function toQueryCredentials(headers: Record<string, string>): Record<string, string> {
+  const params: Record<string, string> = {}
+  const key = /^Bearer (.+)$/.exec(headers.authorization ?? '')?.[1]
+  if (key !== undefined) params.api_key = key
+  if (headers['x-user-id'] !== undefined) params.user_id = headers['x-user-id']
+  if (headers['x-user-signature'] !== undefined) params.signature = headers['x-user-signature']
+  return params
+}

@@ -30,6 +30,19 @@ export type {
 } from './threads-client.js'
 export type { ParticipantsClient } from './participants-client.js'
 export type { EventsClient, EventQuery } from './events-client.js'
+export type {
+  PresenceState,
+  SubscribeOptions,
+  SubscriptionStatus,
+  ThreadSubscription,
+} from './realtime/thread-channel.js'
+export type { Realtime, RealtimeClientOptions } from './realtime/realtime-client.js'
+export type {
+  ConnectionStatus,
+  ConnectionStatusEvent,
+  RealtimeOptions,
+} from './realtime/realtime-connection.js'
+export type { WebSocketConstructor, WebSocketLike } from './realtime/web-socket.js'
 export type { ReadableStore } from './store/observable-state.js'
 export {
   createMessagesStore,

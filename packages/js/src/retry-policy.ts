@@ -48,6 +48,18 @@ export function retryDelayMs(
     const ms = error.retryAfterS * 1000
     return ms > options.maxRetryAfterMs ? undefined : ms
   }
-  const ceiling = Math.min(options.maxDelayMs, options.minDelayMs * 2 ** (retry - 1))
+  return backoffDelayMs(retry, options, random)
+}
+
+/**
+ * Exponential backoff with "equal jitter" (half fixed, half random) before attempt number
+ * `attempt` (1-based): retries and WebSocket reconnects share it.
+ */
+export function backoffDelayMs(
+  attempt: number,
+  options: { minDelayMs: number; maxDelayMs: number },
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(options.maxDelayMs, options.minDelayMs * 2 ** (attempt - 1))
   return ceiling / 2 + (random() * ceiling) / 2
 }

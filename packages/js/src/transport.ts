@@ -1,5 +1,5 @@
 import type { ErrorBody } from '@progressdb/protocol'
-import { createAuth, type Credentials } from './credentials.js'
+import { createAuth, type Auth, type Credentials } from './credentials.js'
 import { ProgressDBError, toProgressDBError } from './errors.js'
 import { DEFAULT_RETRY, isRetryable, retryDelayMs, type RetryOptions } from './retry-policy.js'
 
@@ -53,6 +53,10 @@ export interface TransportOptions {
 export interface Transport {
   /** The user the credentials act for, if any. */
   readonly userId: string | undefined
+  /** The server's origin as given (trailing slashes removed). */
+  readonly baseUrl: string
+  /** The credentials in use, shared with the WebSocket so both see a renewed signature. */
+  readonly auth: Auth
   request<T>(spec: RequestSpec, options?: RequestOptions): Promise<T>
 }
 
@@ -129,7 +133,7 @@ export function createTransport(options: TransportOptions): Transport {
     }
   }
 
-  return { userId: auth.userId, request }
+  return { userId: auth.userId, baseUrl, auth, request }
 }
 
 function durabilityHeader(call: RequestOptions): Record<string, string> {
