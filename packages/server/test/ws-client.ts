@@ -1,3 +1,4 @@
+import type { Thread } from '@progressdb/protocol'
 import WebSocket from 'ws'
 import { signUser } from '../src/auth/user-signature.js'
 import { KEYS } from './harness.js'
@@ -11,6 +12,9 @@ export interface Frame {
   user_id?: string
   typing?: boolean
   events?: { change: number; type: string; message_id?: string }[]
+  cursor?: number
+  threads?: Thread[]
+  removed?: string[]
 }
 
 /** A test client: every frame received, and a way to wait for a condition on them. */
@@ -37,4 +41,28 @@ export async function connect(url: string, user: string, via: 'headers' | 'query
   }
   const changes = () => frames.flatMap((f) => (f.type === 'events' ? f.events!.map((e) => e.change) : []))
   return { ws, frames, until, changes, send: (frame: object) => ws.send(JSON.stringify(frame)) }
+}
+
+export type WsTestClient = Awaited<ReturnType<typeof connect>>
+
+/**
+ * A thread list as a client keeps it from `threads` frames: upsert by id, drop the removed,
+ * remember the newest cursor. `apply` takes frames from any number of connections in order.
+ */
+export function threadListView() {
+  const threads = new Map<string, Thread>()
+  let cursor: number | undefined
+  return {
+    threads,
+    cursor: () => cursor,
+    apply(frames: readonly Frame[]): void {
+      for (const frame of frames) {
+        if (frame.type === 'threads_subscribed') cursor = frame.cursor
+        if (frame.type !== 'threads') continue
+        for (const thread of frame.threads!) threads.set(thread.id, thread)
+        for (const id of frame.removed!) threads.delete(id)
+        cursor = frame.cursor
+      }
+    },
+  }
 }

@@ -14,6 +14,7 @@ import { setReaction } from './reactions.js'
 import { abortIdleStreams, appendToMessage, expireEphemeralMessages, finalizeMessage } from './streaming.js'
 import { markRead } from './read-markers.js'
 import { listThreadPage } from './thread-page.js'
+import { threadListChangesSince, threadListEntries, threadListWatermark } from './thread-list-feed.js'
 import { createThread, deleteThread, getThread, restoreThread, updateThread } from './threads.js'
 
 type Bound<F> = F extends (ctx: ChatContext, ...args: infer A) => infer R ? (...args: A) => R : never
@@ -32,6 +33,9 @@ export function createChatService(ctx: ChatContext) {
     deleteThread: bind(ctx, deleteThread),
     restoreThread: bind(ctx, restoreThread),
     listThreads: bind(ctx, listThreadPage),
+    threadListEntries: bind(ctx, threadListEntries),
+    threadListChangesSince: bind(ctx, threadListChangesSince),
+    threadListWatermark: bind(ctx, threadListWatermark),
     createMessage: bind(ctx, createMessage),
     getMessage: bind(ctx, getMessage),
     updateMessage: bind(ctx, updateMessage),

@@ -123,7 +123,7 @@ export async function deleteThread(
   const record = await ctx.store.mutateThread(threadId, {}, (snap) => {
     if (!snap.thread) throw new AppError('THREAD_NOT_FOUND', 'Thread not found.')
     assertIsOwner(snap.thread, actor)
-    if (options.hard) return { writes: { purgeThread: true }, result: null }
+    if (options.hard) return { writes: { purgeThread: true, purgedTs: now }, result: null }
     if (snap.thread.deleted) return { writes: {}, result: snap.thread }
     const marked = { ...snap.thread, deleted: true, deleted_ts: now }
     const { thread, events } = recordChanges(marked, [{ type: 'thread.deleted', hard: false }], actor.userId, now)

@@ -178,6 +178,12 @@ export const ConfigSchema = Type.Object(
       ),
       heartbeatMs: int(1000, undefined, 15000, 'Interval of keep-alive comments on idle streams.'),
       typingTimeoutMs: int(100, undefined, 5000, 'A typing indicator clears itself after this long unless renewed.'),
+      threadListSlackMs: int(
+        0,
+        undefined,
+        5000,
+        'How far thread-list cursors trail the clock: must exceed the time from a write taking its timestamp to its announcement reaching every worker, or a resume can miss that write.',
+      ),
       streamIdleAbortMs: int(
         1000,
         undefined,

@@ -1,5 +1,6 @@
 import type { ChatStore } from '../store/chat-store.js'
-import type { ChangeHub } from './change-hub.js'
+import type { ChangeHub, CommittedChange } from './change-hub.js'
+import { threadListAudience } from './thread-list-audience.js'
 
 /**
  * Wraps a store so that every mutation that logged changes (or purged a thread) is announced
@@ -8,16 +9,17 @@ import type { ChangeHub } from './change-hub.js'
  */
 export function withChangePublishing(store: ChatStore, hub: ChangeHub): ChatStore {
   const mutateThread: ChatStore['mutateThread'] = async (threadId, needs, decide, durability) => {
-    let announce: { lastChange: number; purged: boolean } | undefined
+    let announce: Omit<CommittedChange, 'threadId'> | undefined
     const result = await store.mutateThread(
       threadId,
       needs,
       (snapshot) => {
         const plan = decide(snapshot)
         const { writes } = plan
-        if (writes.purgeThread) announce = { lastChange: 0, purged: true }
+        const listUsers = () => threadListAudience(snapshot.thread, writes)
+        if (writes.purgeThread) announce = { lastChange: 0, purged: true, listUsers: listUsers() }
         else if (writes.events?.length && writes.thread)
-          announce = { lastChange: writes.thread.last_change, purged: false }
+          announce = { lastChange: writes.thread.last_change, purged: false, listUsers: listUsers() }
         else announce = undefined
         return plan
       },

@@ -1,15 +1,16 @@
-import type { ChatEvent, ErrorCode } from '@progressdb/protocol'
-import { AppError } from '../app-error.js'
+import type { ChatEvent } from '@progressdb/protocol'
 import type { Actor } from '../chat/actor.js'
 import type { ChatService } from '../chat/chat-service.js'
 import type { ChangeHub } from './change-hub.js'
+import { createDrainLoop } from './drain-loop.js'
+import { CLOSED, TOO_SLOW, endReason, type EndReason } from './end-reason.js'
 
 /** Where a subscription's events go (an SSE response, a WebSocket). */
 export interface EventSink {
   /** Returns false (sending nothing) when earlier events are still queued past the bound. */
   send(events: readonly ChatEvent[]): boolean
   /** Ends the sink, telling the client why. */
-  close(reason: { code: ErrorCode; message: string }): void
+  close(reason: EndReason): void
 }
 
 export interface ThreadSubscription {
@@ -31,48 +32,29 @@ export function openThreadSubscription(
 ): ThreadSubscription {
   let last = since
   let closed = false
-  let running: Promise<void> | undefined
-  let again = false
 
-  const end = (reason: { code: ErrorCode; message: string }) => {
+  const end = (reason: EndReason) => {
     if (closed) return
     closed = true
     unsubscribe()
     sink.close(reason)
   }
-  const drain = async () => {
-    do {
-      again = false
-      for (;;) {
+  const pump = createDrainLoop(
+    async () => {
+      while (!closed) {
         const page = await deps.chat.listChanges(actor, threadId, { since: last })
         if (closed) return
-        if (page.events.length > 0 && !sink.send(page.events))
-          return end({ code: 'SUBSCRIBER_TOO_SLOW', message: 'The client did not keep up; resume with the last change received.' })
+        if (page.events.length > 0 && !sink.send(page.events)) return end(TOO_SLOW)
         last = page.next_since
         if (!page.has_more) break
       }
-    } while (again && !closed)
-  }
-  const pump = () => {
-    if (closed) return
-    if (running) {
-      again = true
-      return
-    }
-    running = drain()
-      .catch((error: unknown) =>
-        end(
-          error instanceof AppError
-            ? { code: error.code, message: error.message }
-            : { code: 'INTERNAL', message: 'The subscription failed.' },
-        ),
-      )
-      .finally(() => (running = undefined))
-  }
+    },
+    (error) => end(endReason(error)),
+  )
   const unsubscribe = deps.hub.subscribe(threadId, (change) => {
     if (change.purged) end({ code: 'THREAD_NOT_FOUND', message: 'The thread was deleted.' })
     else if (change.lastChange > last) pump()
   })
   pump()
-  return { close: () => end({ code: 'SHUTTING_DOWN', message: 'The subscription was closed.' }) }
+  return { close: () => end(CLOSED) }
 }

@@ -8,6 +8,7 @@ import { authenticate, type AuthDeps } from '../http/authenticate.js'
 import type { RouteDeps } from '../http/routes/route-deps.js'
 import type { Logger } from '../logging/logger.js'
 import { parseClientFrame } from './ws-protocol.js'
+import { createWsThreadList } from './ws-thread-list.js'
 import { openThreadSubscription, type EventSink, type ThreadSubscription } from './thread-subscription.js'
 
 export const WS_PATH = '/frontend/v1/ws'
@@ -41,7 +42,9 @@ function refuse(socket: Duplex, error: AppError): void {
 /**
  * WebSocket subscriptions at /frontend/v1/ws, with the same auth as HTTP: send
  * `{"type":"subscribe","thread_id":"…","since":N}`, receive `events` frames (the same events,
- * numbering and resume semantics as the SSE stream), `{"type":"unsubscribe",…}` to stop.
+ * numbering and resume semantics as the SSE stream), `{"type":"unsubscribe",…}` to stop;
+ * `{"type":"subscribe_threads","since":C}` for the caller's thread list (ws-thread-list.ts).
+ * The frames are typed in @progressdb/protocol (realtime.ts).
  */
 export function attachWebSocketGateway(server: Server, deps: RouteDeps, auth: AuthDeps, log: Logger) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
@@ -74,6 +77,19 @@ function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logg
   const send = (frame: ServerFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
   }
+  const isBacklogged = () => ws.bufferedAmount > deps.realtime.sendQueueMaxBytes
+  const closeTooSlow = () => ws.close(TOO_SLOW, 'SUBSCRIBER_TOO_SLOW')
+  const threadList = createWsThreadList(
+    {
+      chat: deps.chat,
+      hub: deps.realtime.hub,
+      subscriptions: deps.realtime.subscriptions,
+      slackMs: deps.realtime.threadListSlackMs,
+      pageLimit: deps.chat.context.limits.pageSizeMax,
+    },
+    actor,
+    { send, isBacklogged, closeTooSlow },
+  )
   const fail = (error: unknown, threadId?: string) => {
     const known = error instanceof AppError ? error : undefined
     if (!known) log.error('websocket frame failed', { err: error })
@@ -94,7 +110,7 @@ function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logg
     const start = since ?? thread.last_change
     const sink: EventSink = {
       send(events) {
-        if (ws.bufferedAmount > deps.realtime.sendQueueMaxBytes) return false
+        if (isBacklogged()) return false
         send({ type: 'events', thread_id: threadId, events })
         return true
       },
@@ -104,7 +120,7 @@ function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logg
         subscriptions.delete(threadId)
         entry.unregister()
         entry.leave()
-        if (reason.code === 'SUBSCRIBER_TOO_SLOW') ws.close(TOO_SLOW, 'SUBSCRIBER_TOO_SLOW')
+        if (reason.code === 'SUBSCRIBER_TOO_SLOW') closeTooSlow()
         else send({ type: 'unsubscribed', thread_id: threadId, code: reason.code, message: reason.message })
       },
     }
@@ -125,6 +141,8 @@ function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logg
     } catch (error) {
       return fail(error)
     }
+    if (frame.type === 'subscribe_threads') return threadList.subscribe(frame.since)
+    if (frame.type === 'unsubscribe_threads') return threadList.unsubscribe()
     if (frame.type === 'typing') {
       if (!subscriptions.has(frame.thread_id))
         return fail(new AppError('VALIDATION_FAILED', 'Subscribe to the thread before sending typing.'), frame.thread_id)
@@ -134,9 +152,11 @@ function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logg
       drop(frame.thread_id)
       return send({ type: 'unsubscribed', thread_id: frame.thread_id })
     }
-    subscribe(frame.thread_id, frame.since).catch((error: unknown) => fail(error, frame.thread_id))
+    const threadId = frame.thread_id
+    subscribe(threadId, frame.since).catch((error: unknown) => fail(error, threadId))
   })
   ws.on('close', () => {
+    threadList.close()
     for (const threadId of [...subscriptions.keys()]) drop(threadId)
   })
   ws.on('error', () => ws.terminate())

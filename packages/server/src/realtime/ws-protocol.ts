@@ -1,8 +1,16 @@
 import { isValidId, type ClientFrame } from '@progressdb/protocol'
 import { AppError } from '../app-error.js'
 
+/** An optional non-negative integer field (`since`), or the AppError to answer with. */
+function optionalPosition(value: unknown, what: string): number | undefined {
+  if (value === undefined) return undefined
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    throw new AppError('VALIDATION_FAILED', `since must be ${what} (an integer >= 0).`)
+  return value
+}
+
 /** Parses one client frame, or throws the AppError to answer with. */
-export function parseClientFrame(text: string): Extract<ClientFrame, { thread_id: string }> {
+export function parseClientFrame(text: string): ClientFrame {
   let value: unknown
   try {
     value = JSON.parse(text)
@@ -10,6 +18,11 @@ export function parseClientFrame(text: string): Extract<ClientFrame, { thread_id
     throw new AppError('BAD_JSON', 'A frame is not valid JSON.')
   }
   const frame = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>
+  if (frame.type === 'unsubscribe_threads') return { type: 'unsubscribe_threads' }
+  if (frame.type === 'subscribe_threads') {
+    const since = optionalPosition(frame.since, 'a cursor from a threads frame')
+    return since === undefined ? { type: 'subscribe_threads' } : { type: 'subscribe_threads', since }
+  }
   const threadId = frame.thread_id
   if (typeof threadId !== 'string' || !isValidId(threadId))
     throw new AppError('INVALID_ID', 'thread_id must be 1-128 characters of [A-Za-z0-9._~:@-].')
@@ -19,9 +32,10 @@ export function parseClientFrame(text: string): Extract<ClientFrame, { thread_id
     return { type: 'typing', thread_id: threadId, typing: frame.typing }
   }
   if (frame.type !== 'subscribe')
-    throw new AppError('VALIDATION_FAILED', 'type must be subscribe, unsubscribe or typing.')
-  const since = frame.since
-  if (since !== undefined && (typeof since !== 'number' || !Number.isSafeInteger(since) || since < 0))
-    throw new AppError('VALIDATION_FAILED', 'since must be a change number (an integer >= 0).')
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'type must be subscribe, unsubscribe, typing, subscribe_threads or unsubscribe_threads.',
+    )
+  const since = optionalPosition(frame.since, 'a change number')
   return since === undefined ? { type: 'subscribe', thread_id: threadId } : { type: 'subscribe', thread_id: threadId, since }
 }

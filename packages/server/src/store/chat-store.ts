@@ -38,6 +38,8 @@ export interface ThreadWrites {
    * the id index included). Sent alone: other writes in the same plan are ignored.
    */
   purgeThread?: boolean
+  /** When the purge happened (the removal time in ex-participants' user feeds); default `updated_ts`. */
+  purgedTs?: number
   /** Messages to insert or replace (keyed by thread + seq; the id index follows). */
   putMessages?: readonly MessageRecord[]
   /** Earlier states to archive; the message's current state lives in the message itself. */
@@ -127,6 +129,14 @@ export interface ChatStore {
   listChanges(threadId: string, since: number, limit: number): Promise<ChangeRecord[]>
   /** Threads the user owns or participates in, ordered by the sort key (newest first for `older`). */
   listThreadsForUser(userId: string, query: ThreadRangeQuery): Promise<ThreadRecord[]>
+  /**
+   * The user feed, oldest first after `from` (exclusive): threads that changed for the user
+   * without moving in their `updated_ts` list, i.e. the user left the thread's participants, the
+   * thread was purged, or the user's read marker moved. One entry per (user, thread), at the
+   * time of the latest such change: the thread's `updated_ts` after a removal, `purgedTs` for a
+   * purge, the marker's `ts` for a read. Thread-list subscriptions resume from it.
+   */
+  listUserFeed(userId: string, from: ThreadPosition, limit: number): Promise<ThreadPosition[]>
   getReadMarker(threadId: string, userId: string): Promise<ReadMarkerRecord | undefined>
   /** Ephemeral messages whose `expires_ts` is at or before `now`, oldest first (for the sweeper). */
   listExpiredMessages(now: number, limit: number): Promise<{ threadId: string; messageId: string }[]>

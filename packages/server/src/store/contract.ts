@@ -8,6 +8,7 @@ import { describeMutationContract } from './contract/mutation-contract.js'
 import { describePersistenceContract } from './contract/persistence-contract.js'
 import { describeStreamingIndexContract } from './contract/streaming-index-contract.js'
 import { describeThreadListContract } from './contract/thread-list-contract.js'
+import { describeUserFeedContract } from './contract/user-feed-contract.js'
 import { describeValueRoundTripContract } from './contract/value-round-trip-contract.js'
 
 export type { ChatStoreFixture, OpenChatStore } from './contract/fixture.js'
@@ -24,6 +25,7 @@ export function runChatStoreContract(name: string, open: OpenChatStore): void {
     describeHistoryAndPurgeContract(open)
     describeLogAndUnreadContract(open)
     describeThreadListContract(open)
+    describeUserFeedContract(open)
     describeConcurrencyContract(open)
     describePersistenceContract(open)
     describeValueRoundTripContract(open)

@@ -21,5 +21,6 @@ export interface RouteDeps {
     presence: PresenceHub
     sendQueueMaxBytes: number
     heartbeatMs: number
+    threadListSlackMs: number
   }
 }

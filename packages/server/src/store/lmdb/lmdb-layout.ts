@@ -17,6 +17,8 @@ import path from 'node:path'
  * | userThreads | [userId, 'c'|'u', ts, threadId]   | 1 (a user's thread list, per sort)  |
  * | streaming   | [threadId, messageId]             | 1 while the message is streaming    |
  * | expiry      | [expires_ts, threadId, messageId] | 1 for each ephemeral message        |
+ * | userFeed    | [userId, 'm', ts, threadId]       | 1 (lmdb-user-feed.ts)               |
+ * |             | [userId, 't', threadId]           | ts of the user's 'm' entry          |
  *
  * Ephemeral messages stay out of `live`, so unread counts and `last_message` ignore them.
  */
@@ -32,6 +34,7 @@ export interface LmdbLayout {
   userThreads: Database<number, (string | number)[]>
   streaming: Database<number, [string, string]>
   expiry: Database<number, [number, string, string]>
+  userFeed: Database<number, (string | number)[]>
 }
 
 /** The upper bound for the element after a prefix: strings sort after numbers, ids are ASCII. */
@@ -60,5 +63,6 @@ export function openLmdbLayout(dataDir: string): LmdbLayout {
     streaming: ordered('streaming') as unknown as LmdbLayout['streaming'],
     expiry: ordered('expiry') as unknown as LmdbLayout['expiry'],
     userThreads: ordered('user-threads') as unknown as LmdbLayout['userThreads'],
+    userFeed: ordered('user-feed') as unknown as LmdbLayout['userFeed'],
   }
 }

@@ -7,6 +7,7 @@ import type {
   MutationNeeds,
   MutationPlan,
   StoreStats,
+  ThreadPosition,
   ThreadRangeQuery,
   ThreadSnapshot,
 } from '../chat-store.js'
@@ -20,6 +21,7 @@ import type {
 } from '../records.js'
 import { KEY_MAX, SEQ_MAX, openLmdbLayout, type LmdbLayout } from './lmdb-layout.js'
 import { listUserThreads } from './lmdb-thread-list.js'
+import { listUserFeed } from './lmdb-user-feed.js'
 import { applyThreadWrites } from './lmdb-writes.js'
 
 export interface LmdbStoreOptions {
@@ -158,6 +160,10 @@ class LmdbStore implements ChatStore {
 
   async listThreadsForUser(userId: string, query: ThreadRangeQuery): Promise<ThreadRecord[]> {
     return listUserThreads(this.layout, userId, query, (id) => this.readThread(id))
+  }
+
+  async listUserFeed(userId: string, from: ThreadPosition, limit: number) {
+    return listUserFeed(this.layout, userId, from, limit)
   }
 
   async getReadMarker(threadId: string, userId: string) {

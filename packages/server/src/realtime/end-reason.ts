@@ -1,0 +1,18 @@
+import type { ErrorCode } from '@progressdb/protocol'
+import { AppError } from '../app-error.js'
+
+/** Why a subscription ended, as its sink tells the client. */
+export type EndReason = { code: ErrorCode; message: string }
+
+export const TOO_SLOW: EndReason = {
+  code: 'SUBSCRIBER_TOO_SLOW',
+  message: 'The client did not keep up; resume from the last position received.',
+}
+export const CLOSED: EndReason = { code: 'SHUTTING_DOWN', message: 'The subscription was closed.' }
+
+/** Why a subscription whose read failed ends: the AppError's code, or INTERNAL. */
+export function endReason(error: unknown): EndReason {
+  return error instanceof AppError
+    ? { code: error.code, message: error.message }
+    : { code: 'INTERNAL', message: 'The subscription failed.' }
+}
