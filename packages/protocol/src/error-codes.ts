@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   ROUTE_NOT_FOUND: { status: 404, description: 'No route matches the method and path.' },
   THREAD_NOT_FOUND: { status: 404, description: 'The thread does not exist (or was deleted).' },
   MESSAGE_NOT_FOUND: { status: 404, description: 'The message does not exist in this thread.' },
+  WEBHOOK_NOT_FOUND: { status: 404, description: 'No webhook endpoint has this id.' },
   METHOD_NOT_ALLOWED: { status: 405, description: 'The path exists but not with this method.' },
   VERSION_CONFLICT: {
     status: 409,
@@ -68,6 +69,10 @@ export const ERROR_CODES = {
   PARTICIPANT_CONFLICT: {
     status: 409,
     description: 'The participant change would leave the thread without its owner.',
+  },
+  WEBHOOK_READ_ONLY: {
+    status: 409,
+    description: 'The webhook endpoint comes from the config file; change it there, not through the API.',
   },
   SUBSCRIBER_TOO_SLOW: {
     status: 429,

@@ -21,6 +21,7 @@ import { participantRoutes } from './http/routes/participant-routes.js'
 import { publicRoutes } from './http/routes/public-routes.js'
 import type { RouteDeps } from './http/routes/route-deps.js'
 import { threadRoutes } from './http/routes/thread-routes.js'
+import { webhookRoutes } from './http/routes/webhook-routes.js'
 import { createLogger, type Logger } from './logging/logger.js'
 import { createChangeHub, type ChangeHub } from './realtime/change-hub.js'
 import { createClusterRelay } from './realtime/cluster-relay.js'
@@ -30,6 +31,7 @@ import { createSubscriptionRegistry } from './realtime/subscription-registry.js'
 import { attachWebSocketGateway } from './realtime/ws-gateway.js'
 import { openLmdbStore } from './store/lmdb/lmdb-store.js'
 import { SERVER_VERSION } from './version.js'
+import { openWebhooks } from './webhooks/open-webhooks.js'
 
 export interface StartOptions {
   log?: Logger
@@ -53,8 +55,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const hub: ChangeHub = createChangeHub(createClusterRelay(() => hub.deliver))
   const subscriptions = createSubscriptionRegistry()
   const store = await openLmdbStore({ dataDir: config.storage.dataDir })
+  const webhooks = await openWebhooks({ settings: config.webhooks, store, clock, log })
   const chat = createChatService({
-    store: withChangePublishing(store, hub),
+    store: withChangePublishing(webhooks.store, hub),
     clock,
     newId: createIdGenerator(clock),
     limits: config.limits,
@@ -68,7 +71,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     signatureMaxTtlS: config.auth.signatureMaxTtlS,
     now: () => clock.now(),
     storeStats: () => store.stats(),
-    runtimeStats: () => ({ uptime_s: Math.round(process.uptime()), rss_bytes: process.memoryUsage.rss() }),
+    runtimeStats: () => ({
+      uptime_s: Math.round(process.uptime()),
+      rss_bytes: process.memoryUsage.rss(),
+      ...prefixed('webhooks_', webhooks.dispatcher.stats()),
+    }),
     isReady: () => ready && !shuttingDown,
     version: SERVER_VERSION,
     realtime: { hub, subscriptions, presence: createPresenceHub(config.realtime.typingTimeoutMs), ...config.realtime },
@@ -80,6 +87,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ...participantRoutes(deps),
     ...backendRoutes(deps),
     ...adminRoutes(deps),
+    ...webhookRoutes(webhooks.admin),
   ]
   const openapi = buildOpenApi(routes, SERVER_VERSION)
   const limiterClock = () => clock.now()
@@ -134,6 +142,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
   ready = true
+  webhooks.dispatcher.start()
   log.info('listening', { url, data_dir: config.storage.dataDir, durability: config.storage.durability })
 
   let closing: Promise<void> | undefined
@@ -151,10 +160,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
       server.closeAllConnections()
       await stopped
+      await webhooks.dispatcher.stop(Math.max(0, deadline - Date.now()))
       await store.close()
       log.info('stopped', { url })
     })())
   return { url, port, devKeys, close }
+}
+
+function prefixed(prefix: string, values: object): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [prefix + k, Number(v)]))
 }
 
 function resolveKeys(config: Config): { auth: { backendKeys: readonly string[]; frontendKeys: readonly string[]; adminKeys: readonly string[]; signingKeys: readonly string[] }; devKeys: DevKeys | undefined } {

@@ -3,7 +3,7 @@ import type { ChangeRecord, ThreadRecord } from '../store/records.js'
 import type { Actor } from './actor.js'
 import type { ChatContext } from './chat-context.js'
 import { readableThread } from './threads.js'
-import { toWireMessage, toWireThread } from './wire.js'
+import { eventCarriesMessage, toWireEvent } from './wire.js'
 
 /**
  * The thread's change log after `since`, ascending. Entries are stored as ids; message and
@@ -29,35 +29,9 @@ export async function listChanges(
 }
 
 async function hydrate(ctx: ChatContext, thread: ThreadRecord, record: ChangeRecord): Promise<ChatEvent> {
-  const envelope = { change: record.change, thread_id: thread.id, ts: record.ts, actor: record.actor }
-  const messageId = record.message_id ?? ''
-  const message = async () => {
-    const found = await ctx.store.getMessage(thread.id, messageId)
-    return found ? { message: toWireMessage(found) } : {}
-  }
-  switch (record.type) {
-    case 'thread.created':
-    case 'thread.updated':
-      return { type: record.type, ...envelope, thread: toWireThread(thread) }
-    case 'thread.deleted':
-      return { type: record.type, ...envelope, hard: record.hard ?? false }
-    case 'message.created':
-    case 'message.finalized':
-      return { type: record.type, ...envelope, message_id: messageId, ...(await message()) }
-    case 'message.appended':
-      return { type: record.type, ...envelope, message_id: messageId, ...record.append }
-    case 'message.updated':
-      return { type: record.type, ...envelope, message_id: messageId, version: record.version ?? 1, ...(await message()) }
-    case 'message.deleted':
-      return { type: record.type, ...envelope, message_id: messageId, hard: record.hard ?? false }
-    case 'reaction.added':
-    case 'reaction.removed':
-      return { type: record.type, ...envelope, message_id: messageId, emoji: record.emoji ?? '', user: record.user ?? '' }
-    case 'participant.added':
-      return { type: record.type, ...envelope, user: record.user ?? '', role: record.role ?? 'member' }
-    case 'participant.removed':
-      return { type: record.type, ...envelope, user: record.user ?? '' }
-    case 'read.updated':
-      return { type: record.type, ...envelope, user: record.user ?? '', message_id: messageId }
-  }
+  const message =
+    record.message_id !== undefined && eventCarriesMessage(record.type)
+      ? await ctx.store.getMessage(thread.id, record.message_id)
+      : undefined
+  return toWireEvent(thread, record, message)
 }

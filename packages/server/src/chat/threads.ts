@@ -123,7 +123,11 @@ export async function deleteThread(
   const record = await ctx.store.mutateThread(threadId, {}, (snap) => {
     if (!snap.thread) throw new AppError('THREAD_NOT_FOUND', 'Thread not found.')
     assertIsOwner(snap.thread, actor)
-    if (options.hard) return { writes: { purgeThread: true, purgedTs: now }, result: null }
+    if (options.hard) {
+      // The log goes with the thread; the event rides along for decorators (webhooks) only.
+      const { events } = recordChanges(snap.thread, [{ type: 'thread.deleted', hard: true }], actor.userId, now)
+      return { writes: { purgeThread: true, purgedTs: now, events }, result: null }
+    }
     if (snap.thread.deleted) return { writes: {}, result: snap.thread }
     const marked = { ...snap.thread, deleted: true, deleted_ts: now }
     const { thread, events } = recordChanges(marked, [{ type: 'thread.deleted', hard: false }], actor.userId, now)

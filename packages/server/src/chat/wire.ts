@@ -1,5 +1,5 @@
-import type { Message, MessageVersion, Thread } from '@progressdb/protocol'
-import type { MessageRecord, ThreadRecord, VersionRecord } from '../store/records.js'
+import type { ChatEvent, EventType, Message, MessageVersion, Thread } from '@progressdb/protocol'
+import type { ChangeRecord, MessageRecord, ThreadRecord, VersionRecord } from '../store/records.js'
 
 /** Stored records → the wire shapes of @progressdb/protocol. */
 
@@ -58,5 +58,46 @@ export function currentVersionOf(message: MessageRecord): MessageVersion {
     metadata: message.metadata,
     editor: message.editor,
     updated_ts: message.updated_ts,
+  }
+}
+
+/** Message events that carry the message's state (the others carry ids and what changed). */
+export function eventCarriesMessage(type: EventType): boolean {
+  return type === 'message.created' || type === 'message.updated' || type === 'message.finalized'
+}
+
+/**
+ * A change-log entry as a wire event. `thread` and `message` are the states to carry: the
+ * change feed passes the current ones, the webhook outbox those of the committing mutation.
+ * A message event without `message` (the message was hard-deleted since) carries its id only.
+ */
+export function toWireEvent(thread: ThreadRecord, record: ChangeRecord, message: MessageRecord | undefined): ChatEvent {
+  const envelope = { change: record.change, thread_id: thread.id, ts: record.ts, actor: record.actor }
+  const messageId = record.message_id ?? ''
+  const carried = message ? { message: toWireMessage(message) } : {}
+  switch (record.type) {
+    case 'thread.created':
+    case 'thread.updated':
+      return { type: record.type, ...envelope, thread: toWireThread(thread) }
+    case 'thread.deleted':
+      return { type: record.type, ...envelope, hard: record.hard ?? false }
+    case 'message.created':
+    case 'message.finalized':
+      return { type: record.type, ...envelope, message_id: messageId, ...carried }
+    case 'message.appended':
+      return { type: record.type, ...envelope, message_id: messageId, ...record.append }
+    case 'message.updated':
+      return { type: record.type, ...envelope, message_id: messageId, version: record.version ?? 1, ...carried }
+    case 'message.deleted':
+      return { type: record.type, ...envelope, message_id: messageId, hard: record.hard ?? false }
+    case 'reaction.added':
+    case 'reaction.removed':
+      return { type: record.type, ...envelope, message_id: messageId, emoji: record.emoji ?? '', user: record.user ?? '' }
+    case 'participant.added':
+      return { type: record.type, ...envelope, user: record.user ?? '', role: record.role ?? 'member' }
+    case 'participant.removed':
+      return { type: record.type, ...envelope, user: record.user ?? '' }
+    case 'read.updated':
+      return { type: record.type, ...envelope, user: record.user ?? '', message_id: messageId }
   }
 }

@@ -31,6 +31,18 @@ function numberWords(kind: string, schema: TSchema): string {
   return kind
 }
 
+function isObjectList(schema: TSchema): boolean {
+  return (schema.items as TSchema | undefined)?.type === 'object'
+}
+
+/** `{id, url, description?}`: the fields of a list's items, optional ones marked. */
+function objectShape(schema: TSchema): string {
+  const items = schema.items as TSchema
+  const required = new Set((items.required as string[] | undefined) ?? [])
+  const fields = Object.keys(items.properties as Record<string, unknown>).map((k) => (required.has(k) ? k : `${k}?`))
+  return `{${fields.join(', ')}}`
+}
+
 /** What a valid value looks like, as the end of "must be ...". */
 export function describeExpected(schema: TSchema): string {
   const literals = literalValues(schema)
@@ -48,7 +60,7 @@ export function describeExpected(schema: TSchema): string {
     case 'string':
       return schema.minLength === 1 ? 'must be a non-empty string' : 'must be a string'
     case 'array':
-      return 'must be a list of non-empty strings'
+      return isObjectList(schema) ? `must be a list of ${objectShape(schema)}` : 'must be a list of non-empty strings'
     case 'object':
       return 'must be a mapping'
     default:
@@ -73,7 +85,7 @@ export function describeType(schema: TSchema): string {
     case 'string':
       return 'string'
     case 'array':
-      return 'string[]'
+      return isObjectList(schema) ? `${objectShape(schema)}[]` : 'string[]'
     default:
       throw new Error(`describeType: unsupported schema type ${String(schema.type)}`)
   }

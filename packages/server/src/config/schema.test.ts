@@ -31,6 +31,7 @@ describe('ConfigSchema', () => {
       'auth.frontendKeys',
       'auth.adminKeys',
       'auth.signingKeys',
+      'webhooks.endpoints',
     ])
   })
 

@@ -4,6 +4,7 @@
  * drives loading, validation and docs/config.md.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { ID_PATTERN, WEBHOOK_SECRET_MAX_LENGTH, WEBHOOK_SECRET_MIN_LENGTH, WEBHOOK_URL_MAX_LENGTH, WebhookEventFilter } from '@progressdb/protocol'
 
 /** Where a leaf can be set besides the YAML file. */
 export interface LeafSources {
@@ -189,6 +190,49 @@ export const ConfigSchema = Type.Object(
         undefined,
         120000,
         'A streaming message with no append for this long is finalized as `aborted`.',
+      ),
+    }),
+    webhooks: section('Webhook endpoints and how deliveries are retried (docs/webhooks.md).', {
+      endpoints: Type.Array(
+        Type.Object(
+          {
+            id: Type.String({ pattern: ID_PATTERN }),
+            url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: WEBHOOK_URL_MAX_LENGTH }),
+            events: WebhookEventFilter,
+            secret: Type.String({ minLength: WEBHOOK_SECRET_MIN_LENGTH, maxLength: WEBHOOK_SECRET_MAX_LENGTH }),
+            description: Type.Optional(Type.String({ maxLength: 1000 })),
+          },
+          { additionalProperties: false },
+        ),
+        {
+          default: [],
+          description:
+            'Endpoints from config, read-only through the admin API: `id` (id rules), `url` ' +
+            '(http/https), `events` (event types or `*`), `secret` (16-256 characters).',
+          ...sources({ secret: true }),
+        },
+      ),
+      timeoutMs: int(100, 120000, 10000, 'How long one attempt may take before it counts as failed.'),
+      initialDelayMs: int(10, undefined, 1000, 'Backoff cap of the first retry; each retry doubles it (full jitter).'),
+      maxDelayMs: int(10, undefined, 3600000, 'Largest backoff cap between two attempts (1 hour).'),
+      maxAgeMs: int(
+        1000,
+        undefined,
+        259200000,
+        'A delivery still failing this long after its event is marked `failed` (3 days).',
+      ),
+      concurrency: int(1, 1024, 16, 'Attempts in flight at once, per process.'),
+      pollIntervalMs: int(
+        10,
+        undefined,
+        1000,
+        'How often a process looks for due deliveries and endpoint changes made by other processes.',
+      ),
+      logRetentionMs: int(
+        60000,
+        undefined,
+        604800000,
+        'Delivered and failed deliveries stay in the delivery log this long (7 days).',
       ),
     }),
     logging: section('Structured JSON logs on stdout.', {

@@ -1,4 +1,5 @@
 import type { ChangeRecord, MessageRecord, ReadMarkerRecord, ThreadRecord, VersionRecord } from './records.js'
+import type { DeliveryRecord, WebhookStore } from './webhook-store.js'
 
 export type Durability = 'fast' | 'safe'
 
@@ -35,7 +36,8 @@ export interface ThreadWrites {
   thread?: ThreadRecord
   /**
    * Remove the thread and everything in it (messages, versions, log, markers, every index,
-   * the id index included). Sent alone: other writes in the same plan are ignored.
+   * the id index included). Sent alone: other writes in the same plan are ignored, except
+   * `outbox`; its `events` (the `thread.deleted` entry) are for decorators and not stored.
    */
   purgeThread?: boolean
   /** When the purge happened (the removal time in ex-participants' user feeds); default `updated_ts`. */
@@ -49,6 +51,8 @@ export interface ThreadWrites {
   /** Log entries, numbered by the caller from `thread.last_change` in the snapshot + 1. */
   events?: readonly ChangeRecord[]
   putReadMarkers?: readonly ReadMarkerRecord[]
+  /** Webhook deliveries of this change (added by the webhook decorator, never by chat/). */
+  outbox?: readonly DeliveryRecord[]
 }
 
 /** A plan that writes nothing (an idempotent repeat, a no-op) leaves `writes` empty. */
@@ -145,6 +149,8 @@ export interface ChatStore {
   /** Live messages with seq > afterSeq not written by `userId`, counted up to `cap`. */
   countUnread(threadId: string, afterSeq: number, userId: string, cap: number): Promise<number>
   stats(): Promise<StoreStats>
+  /** Webhook endpoints and deliveries, in the same store (and transactions) as the chat data. */
+  readonly webhooks: WebhookStore
   /** Resolves once everything committed so far is flushed to disk. */
   flush(): Promise<void>
   close(): Promise<void>

@@ -10,6 +10,7 @@ import { describeStreamingIndexContract } from './contract/streaming-index-contr
 import { describeThreadListContract } from './contract/thread-list-contract.js'
 import { describeUserFeedContract } from './contract/user-feed-contract.js'
 import { describeValueRoundTripContract } from './contract/value-round-trip-contract.js'
+import { describeWebhooksContract } from './contract/webhooks-contract.js'
 
 export type { ChatStoreFixture, OpenChatStore } from './contract/fixture.js'
 
@@ -30,5 +31,6 @@ export function runChatStoreContract(name: string, open: OpenChatStore): void {
     describePersistenceContract(open)
     describeValueRoundTripContract(open)
     describeStreamingIndexContract(open)
+    describeWebhooksContract(open)
   })
 }

@@ -19,6 +19,9 @@ import path from 'node:path'
  * | expiry      | [expires_ts, threadId, messageId] | 1 for each ephemeral message        |
  * | userFeed    | [userId, 'm', ts, threadId]       | 1 (lmdb-user-feed.ts)               |
  * |             | [userId, 't', threadId]           | ts of the user's 'm' entry          |
+ * | webhooks    | webhookId                         | WebhookRecord (JSON)                |
+ * | outbox      | [webhookId, deliveryId]           | DeliveryRecord (JSON): the log      |
+ * | outboxDue   | [next_attempt_ts, webhookId, id]  | 1 for each pending delivery         |
  *
  * Ephemeral messages stay out of `live`, so unread counts and `last_message` ignore them.
  */
@@ -35,6 +38,9 @@ export interface LmdbLayout {
   streaming: Database<number, [string, string]>
   expiry: Database<number, [number, string, string]>
   userFeed: Database<number, (string | number)[]>
+  webhooks: Database<Buffer, string>
+  outbox: Database<Buffer, [string, string]>
+  outboxDue: Database<number, [number, string, string]>
 }
 
 /** The upper bound for the element after a prefix: strings sort after numbers, ids are ASCII. */
@@ -44,7 +50,7 @@ export const SEQ_MAX = Number.MAX_SAFE_INTEGER
 export function openLmdbLayout(dataDir: string): LmdbLayout {
   const root = open({
     path: path.join(dataDir, 'lmdb'),
-    maxDbs: 16,
+    maxDbs: 32,
     encoding: 'binary',
     // Commits resolve when visible; flushes overlap the next commit (SPEC section 5).
     overlappingSync: true,
@@ -64,5 +70,8 @@ export function openLmdbLayout(dataDir: string): LmdbLayout {
     expiry: ordered('expiry') as unknown as LmdbLayout['expiry'],
     userThreads: ordered('user-threads') as unknown as LmdbLayout['userThreads'],
     userFeed: ordered('user-feed') as unknown as LmdbLayout['userFeed'],
+    webhooks: binary('webhooks'),
+    outbox: binary('outbox'),
+    outboxDue: ordered('outbox-due') as unknown as LmdbLayout['outboxDue'],
   }
 }

@@ -12,6 +12,7 @@ import type {
   ThreadSnapshot,
 } from '../chat-store.js'
 import { createJsonCodec, type RecordCodec } from '../record-codec.js'
+import type { WebhookStore } from '../webhook-store.js'
 import type {
   ChangeRecord,
   MessageRecord,
@@ -23,6 +24,7 @@ import { KEY_MAX, SEQ_MAX, openLmdbLayout, type LmdbLayout } from './lmdb-layout
 import { listUserThreads } from './lmdb-thread-list.js'
 import { listUserFeed } from './lmdb-user-feed.js'
 import { applyThreadWrites } from './lmdb-writes.js'
+import { createLmdbWebhookStore } from './lmdb-webhooks.js'
 
 export interface LmdbStoreOptions {
   dataDir: string
@@ -41,11 +43,15 @@ export function openLmdbStore(options: LmdbStoreOptions): Promise<ChatStore> {
 }
 
 class LmdbStore implements ChatStore {
+  readonly webhooks: WebhookStore
+
   constructor(
     private readonly layout: LmdbLayout,
     private readonly codec: RecordCodec,
     private readonly dataDir: string,
-  ) {}
+  ) {
+    this.webhooks = createLmdbWebhookStore(layout)
+  }
 
   async mutateThread<T>(
     threadId: string,

@@ -3,6 +3,7 @@ import type { ThreadSnapshot, ThreadWrites } from '../chat-store.js'
 import type { RecordCodec } from '../record-codec.js'
 import type { MessageRecord, ThreadRecord } from '../records.js'
 import { KEY_MAX, SEQ_MAX, type LmdbLayout } from './lmdb-layout.js'
+import { writeOutbox } from './lmdb-webhooks.js'
 import { recordUserFeed } from './lmdb-user-feed.js'
 
 const jsonBytes = (value: unknown) => Buffer.from(JSON.stringify(value))
@@ -20,6 +21,7 @@ export function applyThreadWrites(
   writes: ThreadWrites,
 ): void {
   if (isEmpty(writes)) return
+  if (writes.outbox) writeOutbox(layout, writes.outbox)
   recordUserFeed(layout, threadId, snapshot, writes)
   if (writes.purgeThread) {
     purgeThread(layout, codec, threadId, snapshot.thread)

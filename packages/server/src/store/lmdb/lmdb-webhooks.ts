@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto'
+import type { AttemptOutcome, DeliveryQuery, DeliveryRecord, WebhookRecord, WebhookStore } from '../webhook-store.js'
+import { KEY_MAX, type LmdbLayout } from './lmdb-layout.js'
+
+const toBytes = (value: unknown) => Buffer.from(JSON.stringify(value))
+const fromBytes = <T>(bytes: Uint8Array): T => JSON.parse(Buffer.from(bytes).toString('utf8')) as T
+
+/** Writes a mutation's outbox entries; runs inside the mutation's write transaction. */
+export function writeOutbox(layout: LmdbLayout, entries: readonly DeliveryRecord[]): void {
+  for (const entry of entries) putDelivery(layout, entry)
+}
+
+function putDelivery(layout: LmdbLayout, entry: DeliveryRecord): void {
+  layout.outbox.putSync([entry.webhook_id, entry.id], toBytes(entry))
+  if (entry.status === 'pending' && entry.next_attempt_ts !== null)
+    layout.outboxDue.putSync([entry.next_attempt_ts, entry.webhook_id, entry.id], 1)
+}
+
+/** Replaces a stored delivery, moving its due-index entry along with `next_attempt_ts`. */
+function replaceDelivery(layout: LmdbLayout, before: DeliveryRecord, after: DeliveryRecord): void {
+  if (before.next_attempt_ts !== null) layout.outboxDue.removeSync([before.next_attempt_ts, before.webhook_id, before.id])
+  putDelivery(layout, after)
+}
+
+function readDelivery(layout: LmdbLayout, webhookId: string, id: string): DeliveryRecord | undefined {
+  const bytes = layout.outbox.get([webhookId, id])
+  return bytes ? fromBytes<DeliveryRecord>(bytes) : undefined
+}
+
+/** The delivery after an attempt's outcome (`released` gives the attempt back). */
+function settle(delivery: DeliveryRecord, outcome: AttemptOutcome, now: number): DeliveryRecord {
+  const base = { ...delivery, lease: null, updated_ts: now }
+  switch (outcome.kind) {
+    case 'delivered':
+      return { ...base, status: 'delivered', payload: null, next_attempt_ts: null, delivered_ts: now, last_status_code: outcome.statusCode, last_error: null }
+    case 'retry':
+      return { ...base, next_attempt_ts: outcome.nextAttemptTs, last_status_code: outcome.statusCode, last_error: outcome.error }
+    case 'failed':
+      return { ...base, status: 'failed', payload: null, next_attempt_ts: null, last_status_code: outcome.statusCode, last_error: outcome.error }
+    case 'released':
+      return { ...base, attempts: delivery.attempts - 1, next_attempt_ts: now }
+  }
+}
+
+/** The webhook half of the LMDB store: endpoints, the outbox and its due index. */
+export function createLmdbWebhookStore(layout: LmdbLayout): WebhookStore {
+  const write = <T>(body: () => T): Promise<T> => layout.root.childTransaction(body)
+  return {
+    async listWebhooks() {
+      return [...layout.webhooks.getRange({})].map(({ value }) => fromBytes<WebhookRecord>(value))
+    },
+    async getWebhook(id) {
+      const bytes = layout.webhooks.get(id)
+      return bytes ? fromBytes<WebhookRecord>(bytes) : undefined
+    },
+    async putWebhook(record) {
+      await layout.webhooks.put(record.id, toBytes(record))
+    },
+    deleteWebhook: (id) =>
+      write(() => {
+        if (layout.webhooks.get(id) === undefined) return false
+        layout.webhooks.removeSync(id)
+        const keys = [...layout.outbox.getKeys({ start: [id], end: [id, KEY_MAX] })]
+        for (const key of keys) {
+          const delivery = readDelivery(layout, key[0], key[1])
+          if (delivery?.next_attempt_ts != null) layout.outboxDue.removeSync([delivery.next_attempt_ts, id, delivery.id])
+          layout.outbox.removeSync(key)
+        }
+        return true
+      }),
+    claimDueDeliveries: (now, leaseMs, limit) =>
+      write(() => {
+        // Collect first: the claimed entries move within the range being read.
+        const due = [...layout.outboxDue.getKeys({ end: [now, KEY_MAX], limit })]
+        const claimed: DeliveryRecord[] = []
+        for (const [ts, webhookId, id] of due) {
+          const delivery = readDelivery(layout, webhookId, id)
+          if (!delivery || delivery.status !== 'pending') {
+            layout.outboxDue.removeSync([ts, webhookId, id])
+            continue
+          }
+          const leased = { ...delivery, lease: randomUUID(), attempts: delivery.attempts + 1, next_attempt_ts: now + leaseMs, updated_ts: now }
+          replaceDelivery(layout, delivery, leased)
+          claimed.push(leased)
+        }
+        return claimed
+      }),
+    completeAttempt: (delivery, outcome, now) =>
+      write(() => {
+        const current = readDelivery(layout, delivery.webhook_id, delivery.id)
+        if (!current || current.status !== 'pending' || current.lease !== delivery.lease) return false
+        replaceDelivery(layout, current, settle(current, outcome, now))
+        return true
+      }),
+    async listDeliveries(webhookId, query: DeliveryQuery) {
+      const range = { start: [webhookId, query.before ?? KEY_MAX], end: [webhookId], reverse: true }
+      const out: DeliveryRecord[] = []
+      for (const { key, value } of layout.outbox.getRange(range)) {
+        if (key[1] === query.before) continue
+        const delivery = fromBytes<DeliveryRecord>(value)
+        if (query.status !== undefined && delivery.status !== query.status) continue
+        out.push(delivery)
+        if (out.length >= query.limit) break
+      }
+      return out
+    },
+    async getDelivery(webhookId, deliveryId) {
+      return readDelivery(layout, webhookId, deliveryId)
+    },
+    async nextDueTs() {
+      for (const [ts] of layout.outboxDue.getKeys({ limit: 1 })) return ts
+      return undefined
+    },
+    pruneDeliveries: (cutoffTs, limit) =>
+      write(() => {
+        let removed = 0
+        let from: [string] | [string, string] = ['']
+        // One endpoint's log at a time: ids are time-ordered, so each stops at the cutoff.
+        for (;;) {
+          const next: [string, string] | undefined = [...layout.outbox.getKeys({ start: from, limit: 1 })][0]
+          if (next === undefined || removed >= limit) return removed
+          const webhookId: string = next[0]
+          const old: [string, string][] = []
+          for (const { key, value } of layout.outbox.getRange({ start: [webhookId], end: [webhookId, KEY_MAX] })) {
+            const delivery = fromBytes<DeliveryRecord>(value)
+            if (delivery.created_ts >= cutoffTs || old.length + removed >= limit) break
+            if (delivery.status !== 'pending') old.push(key)
+          }
+          for (const key of old) layout.outbox.removeSync(key)
+          removed += old.length
+          from = [webhookId, KEY_MAX]
+        }
+      }),
+  }
+}

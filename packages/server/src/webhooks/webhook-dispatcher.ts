@@ -1,0 +1,185 @@
+import type { Clock } from '../chat/clock.js'
+import type { Logger } from '../logging/logger.js'
+import type { AttemptOutcome, DeliveryRecord, WebhookStore } from '../store/webhook-store.js'
+import { outcomeOf, type RetryPolicy } from './retry-policy.js'
+import type { WebhookRegistry } from './webhook-registry.js'
+import { sendAttempt } from './webhook-sender.js'
+
+export interface DispatcherSettings extends RetryPolicy {
+  timeoutMs: number
+  concurrency: number
+  pollIntervalMs: number
+  logRetentionMs: number
+}
+
+export interface DispatcherDeps {
+  store: WebhookStore
+  registry: WebhookRegistry
+  clock: Clock
+  log: Logger
+  settings: DispatcherSettings
+  /** In [0, 1); the backoff jitter. */
+  random?: () => number
+}
+
+export interface DispatcherStats {
+  delivered: number
+  retried: number
+  failed: number
+  in_flight: number
+}
+
+export interface WebhookDispatcher {
+  /** Starts the timers: due deliveries are sent as they come due, pruning runs now and then. */
+  start(): void
+  /** Looks for due deliveries at once (a local commit has just enqueued some). */
+  wake(): void
+  /** One pass without timers: sends everything due now and waits for those attempts. */
+  runDue(): Promise<number>
+  stats(): DispatcherStats
+  /**
+   * Stops claiming; attempts in flight may finish for `graceMs`, then are aborted and given
+   * back (due again at once, for a restart or another process).
+   */
+  stop(graceMs: number): Promise<void>
+}
+
+const PRUNE_EVERY_MS = 60_000
+const PRUNE_BATCH = 1000
+
+/**
+ * Sends what the outbox holds. Attempts are claimed in a write transaction with a lease, so
+ * processes sharing the store never run the same attempt at once and a claim whose process
+ * dies is taken up again when its lease ends. Deliveries are independent: a slow endpoint
+ * holds at most its own slots of `concurrency`.
+ */
+export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher {
+  const { store, registry, clock, log, settings } = deps
+  const random = deps.random ?? Math.random
+  // An attempt is over by timeoutMs; the margin covers the writes around it.
+  const leaseMs = settings.timeoutMs * 2 + 5000
+  const shutdown = new AbortController()
+  const inFlight = new Set<Promise<void>>()
+  const counts = { delivered: 0, retried: 0, failed: 0 }
+  let stopped = false
+  let pumping = false
+  let pumpAgain = false
+  let timer: NodeJS.Timeout | undefined
+  let maintenance: NodeJS.Timeout | undefined
+  let lastPruneTs = 0
+
+  const attempt = async (delivery: DeliveryRecord): Promise<void> => {
+    const endpoint = await registry.find(delivery.webhook_id)
+    let outcome: AttemptOutcome
+    if (!endpoint) {
+      outcome = { kind: 'failed', statusCode: null, error: 'the endpoint no longer exists' }
+    } else {
+      const signal = AbortSignal.any([AbortSignal.timeout(settings.timeoutMs), shutdown.signal])
+      const result = await sendAttempt(endpoint, delivery, clock.now(), signal)
+      outcome = shutdown.signal.aborted ? { kind: 'released' } : outcomeOf(delivery, result, clock.now(), settings, random)
+    }
+    if (!(await store.completeAttempt(delivery, outcome, clock.now()))) return
+    record(delivery, outcome)
+  }
+
+  const record = (delivery: DeliveryRecord, outcome: AttemptOutcome) => {
+    const fields = { webhook_id: delivery.webhook_id, delivery_id: delivery.id, event_type: delivery.event_type, attempts: delivery.attempts }
+    if (outcome.kind === 'delivered') counts.delivered++
+    else if (outcome.kind === 'retry') {
+      counts.retried++
+      log.warn('webhook attempt failed; will retry', { ...fields, status_code: outcome.statusCode, error: outcome.error, next_attempt_ts: outcome.nextAttemptTs })
+    } else if (outcome.kind === 'failed') {
+      counts.failed++
+      log.warn('webhook delivery failed for good', { ...fields, status_code: outcome.statusCode, error: outcome.error })
+    }
+  }
+
+  const track = (delivery: DeliveryRecord) => {
+    const running: Promise<void> = attempt(delivery)
+      .catch((error: unknown) => log.error('webhook attempt could not be recorded', { delivery_id: delivery.id, err: error }))
+      .finally(() => {
+        inFlight.delete(running)
+        if (!stopped) wake()
+      })
+    inFlight.add(running)
+    return running
+  }
+
+  const claim = (limit: number) => store.claimDueDeliveries(clock.now(), leaseMs, limit)
+
+  const schedule = async () => {
+    const next = await store.nextDueTs()
+    const wait = next === undefined ? settings.pollIntervalMs : Math.max(0, Math.min(next - clock.now(), settings.pollIntervalMs))
+    clearTimeout(timer)
+    if (!stopped) timer = setTimeout(wake, wait).unref()
+  }
+
+  const pump = async () => {
+    for (;;) {
+      const free = settings.concurrency - inFlight.size
+      if (stopped || free <= 0) return
+      const claimed = await claim(free)
+      for (const delivery of claimed) void track(delivery)
+      if (claimed.length < free) return schedule()
+    }
+  }
+
+  function wake(): void {
+    if (stopped) return
+    if (pumping) {
+      pumpAgain = true
+      return
+    }
+    pumping = true
+    void (async () => {
+      do {
+        pumpAgain = false
+        await pump().catch((error: unknown) => log.error('webhook dispatch failed', { err: error }))
+      } while (pumpAgain && !stopped)
+      pumping = false
+    })()
+  }
+
+  const maintain = async () => {
+    await registry.reload()
+    const now = clock.now()
+    if (now - lastPruneTs < PRUNE_EVERY_MS) return
+    lastPruneTs = now
+    await store.pruneDeliveries(now - settings.logRetentionMs, PRUNE_BATCH)
+  }
+
+  return {
+    start() {
+      maintenance = setInterval(() => {
+        maintain().catch((error: unknown) => log.error('webhook maintenance failed', { err: error }))
+        wake()
+      }, settings.pollIntervalMs).unref()
+      wake()
+    },
+    wake,
+    async runDue() {
+      let sent = 0
+      for (;;) {
+        const claimed = await claim(settings.concurrency)
+        sent += claimed.length
+        await Promise.all(claimed.map(track))
+        if (claimed.length < settings.concurrency) return sent
+      }
+    },
+    stats: () => ({ ...counts, in_flight: inFlight.size }),
+    async stop(graceMs) {
+      stopped = true
+      clearTimeout(timer)
+      clearInterval(maintenance)
+      // A pass already claiming finishes first, so that its claims are tracked below.
+      while (pumping) await new Promise((resolve) => setImmediate(resolve))
+      const all = Promise.all([...inFlight])
+      let graceTimer: NodeJS.Timeout | undefined
+      const grace = new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, graceMs)))
+      await Promise.race([all, grace])
+      clearTimeout(graceTimer)
+      shutdown.abort()
+      await Promise.all([...inFlight])
+    },
+  }
+}
