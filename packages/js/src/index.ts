@@ -58,6 +58,11 @@ export {
   type ThreadsStoreOptions,
 } from './store/threads-store.js'
 export {
+  createPresenceStore,
+  type PresenceSnapshot,
+  type PresenceStore,
+} from './store/presence-store.js'
+export {
   createMessageStore,
   createThreadStore,
   type ItemSnapshot,

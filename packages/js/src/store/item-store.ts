@@ -1,7 +1,9 @@
-import type { Thread, UpdateThreadRequest } from '@progressdb/protocol'
+import type { ChatEvent, Thread, UpdateThreadRequest } from '@progressdb/protocol'
 import type { ProgressDBClient } from '../client.js'
 import { toProgressDBError, type ProgressDBError } from '../errors.js'
 import type { ChatBody, Message, MessagePatch } from '../message-types.js'
+import { applyMessageEvent, type LiveMessages } from './live-messages.js'
+import { createLiveThread, type LiveThread } from './live-thread.js'
 import { createObservableState, type ReadableStore } from './observable-state.js'
 
 export interface ItemSnapshot<T> {
@@ -17,13 +19,47 @@ interface ItemStore<T> extends ReadableStore<ItemSnapshot<T>> {
   change: (op: () => Promise<T>) => Promise<T>
 }
 
-/** One item fetched lazily on first subscribe and replaced by the result of every change. */
-function createItemStore<T>(fetchItem: () => Promise<T>): ItemStore<T> {
+/** What a live item store's subscription may do to the item. */
+interface ItemControl<T> {
+  /** Replaces the shown item (when there is one) with `update(item)`. */
+  edit: (update: (item: T) => T) => void
+  /** Fetches the item again without showing `loading`; calls close together coalesce. */
+  refresh: () => void
+}
+
+/**
+ * One item fetched lazily on first subscribe and replaced by the result of every change.
+ * `live`, when given, opens a subscription while there are listeners (see `createLiveThread`).
+ */
+function createItemStore<T>(
+  fetchItem: () => Promise<T>,
+  live?: (control: ItemControl<T>) => LiveThread,
+): ItemStore<T> {
+  let refreshing: 'idle' | 'running' | 'again' = 'idle'
+  const control: ItemControl<T> = {
+    edit: (update) => state.set((s) => (s.item === undefined ? s : { ...s, item: update(s.item) })),
+    refresh() {
+      if (refreshing !== 'idle') return void (refreshing = 'again')
+      refreshing = 'running'
+      void fetchItem()
+        .then(
+          (item) => state.set((s) => ({ ...s, item, error: undefined })),
+          (error: unknown) => state.set((s) => ({ ...s, error: toProgressDBError(error) })),
+        )
+        .finally(() => {
+          const again = refreshing === 'again'
+          refreshing = 'idle'
+          if (again) control.refresh()
+        })
+    },
+  }
+  const liveThread = live?.(control)
   const state = createObservableState<ItemSnapshot<T>>(
     { item: undefined, loading: true, error: undefined },
     () => {
       void load()
     },
+    liveThread?.activate,
   )
   async function load(): Promise<void> {
     state.set((s) => (s.loading ? s : { ...s, loading: true }))
@@ -69,8 +105,16 @@ export interface ThreadStore extends ReadableStore<ItemSnapshot<Thread>> {
  * const thread = createThreadStore(client, 'support-42')
  * thread.subscribe(() => setTitle(thread.getSnapshot().item?.title))
  */
-export function createThreadStore(client: ProgressDBClient, threadId: string): ThreadStore {
-  const store = createItemStore(() => client.threads.get(threadId))
+export function createThreadStore(
+  client: ProgressDBClient,
+  threadId: string,
+  options: { live?: boolean } = {},
+): ThreadStore {
+  const live = options.live ?? client.realtime.available
+  const store = createItemStore(
+    () => client.threads.get(threadId),
+    live ? (control) => createLiveThread(client, threadId, liveThreadHandlers(control)) : undefined,
+  )
   return {
     subscribe: store.subscribe,
     getSnapshot: store.getSnapshot,
@@ -105,9 +149,17 @@ export function createMessageStore<TBody = ChatBody>(
   client: ProgressDBClient,
   threadId: string,
   messageId: string,
+  options: { live?: boolean } = {},
 ): MessageStore<TBody> {
   const api = client.messages<TBody>(threadId)
-  const store = createItemStore(() => api.get(messageId, { includeDeleted: true }))
+  const live = options.live ?? client.realtime.available
+  const store = createItemStore(
+    () => api.get(messageId, { includeDeleted: true }),
+    live
+      ? (control) =>
+          createLiveThread(client, threadId, liveMessageHandlers<TBody>(messageId, control))
+      : undefined,
+  )
   return {
     subscribe: store.subscribe,
     getSnapshot: store.getSnapshot,
@@ -117,5 +169,49 @@ export function createMessageStore<TBody = ChatBody>(
     restore: () => store.change(() => api.restore(messageId)),
     react: (emoji, { remove = false } = {}) =>
       store.change(() => (remove ? api.unreact(messageId, emoji) : api.react(messageId, emoji))),
+  }
+}
+
+/** Events that cannot change a thread summary: no refetch for them. */
+const SUMMARY_UNCHANGED = new Set(['message.appended', 'reaction.added', 'reaction.removed'])
+
+/**
+ * A thread's own events carry its state; the unread count, message count and last message
+ * follow from message and read-marker events, so those fetch the summary again (coalesced).
+ */
+function liveThreadHandlers(control: ItemControl<Thread>) {
+  return {
+    onEvents(events: readonly ChatEvent[]) {
+      let stale = false
+      for (const event of events) {
+        if ((event.type === 'thread.created' || event.type === 'thread.updated') && event.thread) {
+          const fresh = event.thread
+          control.edit((shown) => ({ ...fresh, unread_count: shown.unread_count }))
+        } else if (!SUMMARY_UNCHANGED.has(event.type)) stale = true
+      }
+      if (stale) control.refresh()
+    },
+  }
+}
+
+/** Applies the message's own events; a soft delete is fetched to show the deleted state. */
+function liveMessageHandlers<TBody>(messageId: string, control: ItemControl<Message<TBody>>) {
+  const live: LiveMessages = { streams: new Map(), inRange: () => false }
+  let applied: Message<TBody> | undefined
+  const apply = (shown: Message<TBody>, event: ChatEvent) => {
+    // A state this did not produce (fetched, or a change's reply) is the new basis of appends.
+    if (shown !== applied && shown.status === 'streaming')
+      live.streams.set(messageId, { updatedTs: shown.updated_ts, grown: false })
+    applied = applyMessageEvent([shown], event, live)[0] ?? shown
+    return applied
+  }
+  return {
+    onEvents(events: readonly ChatEvent[]) {
+      for (const event of events) {
+        if (!('message_id' in event) || event.message_id !== messageId) continue
+        if (event.type === 'message.deleted') control.refresh()
+        else control.edit((shown) => apply(shown, event))
+      }
+    },
   }
 }

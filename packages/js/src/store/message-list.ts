@@ -18,14 +18,6 @@ export function merge<TBody>(
   return ordered([...shown, ...page.filter((m) => !ids.has(m.id))])
 }
 
-/** Puts `message` in place of the shown message with the same id (a pending one included). */
-export function replaceById<TBody>(
-  list: readonly StoreMessage<TBody>[],
-  message: Message<TBody>,
-): StoreMessage<TBody>[] {
-  return ordered(list.map((m) => (m.id === message.id ? message : m)))
-}
-
 /** What a create looks like until the server answers: the server fills in `seq` and times. */
 export function optimisticMessage<TBody>(
   message: NewMessage<TBody> & { id: string },

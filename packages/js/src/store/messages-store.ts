@@ -1,9 +1,12 @@
 import type { ProgressDBClient } from '../client.js'
 import { newClientId } from '../client-id.js'
 import { toProgressDBError, type ProgressDBError } from '../errors.js'
+import type { ChatEvent } from '@progressdb/protocol'
 import type { ChatBody, Message, MessagePatch, NewMessage } from '../message-types.js'
 import type { MessagesClient } from '../messages-client.js'
-import { merge, optimisticMessage, replaceById, type StoreMessage } from './message-list.js'
+import { applyMessageEvent, upsertMessage, type LiveMessages } from './live-messages.js'
+import { createLiveThread } from './live-thread.js'
+import { merge, optimisticMessage, type StoreMessage } from './message-list.js'
 import {
   createObservableState,
   type ObservableState,
@@ -27,6 +30,11 @@ export interface MessagesSnapshot<TBody = ChatBody> {
 export interface MessagesStoreOptions {
   /** Messages per page (default 50). */
   pageSize?: number
+  /**
+   * Apply the thread's changes live while subscribed (default: when the client has a
+   * WebSocket, see `client.realtime.available`).
+   */
+  live?: boolean
 }
 
 /** Framework-free state of one thread's messages; see `createMessagesStore`. */
@@ -35,7 +43,7 @@ export interface MessagesStore<TBody = ChatBody> extends ReadableStore<MessagesS
   load: () => Promise<void>
   /** Prepends the page before the oldest shown message. Never rejects. */
   loadOlder: () => Promise<void>
-  /** Appends messages newer than the newest loaded page (until realtime lands). Never rejects. */
+  /** Appends messages newer than the newest loaded page (for a store that is not live). Never rejects. */
   loadNewer: () => Promise<void>
   /** Optimistic: shows the message at once as `pending`, then the stored one; rolls back on error. */
   create: (message: NewMessage<TBody>) => Promise<Message<TBody>>
@@ -57,6 +65,7 @@ interface StoreContext<TBody> {
   pageSize: number
   /** The page cursors: before the oldest loaded page, after the newest. */
   anchors: { before: string | null; after: string | null }
+  live: LiveMessages
 }
 
 type Messages<TBody> = readonly StoreMessage<TBody>[]
@@ -65,10 +74,8 @@ const patch = <TBody>(ctx: StoreContext<TBody>, p: Partial<MessagesSnapshot<TBod
   ctx.state.set((s) => ({ ...s, ...p }))
 
 /** Applies a successful change to the list (and clears the last error). */
-const apply = <TBody>(
-  ctx: StoreContext<TBody>,
-  f: (list: Messages<TBody>) => StoreMessage<TBody>[],
-) => ctx.state.set((s) => ({ ...s, messages: f(s.messages), error: undefined }))
+const apply = <TBody>(ctx: StoreContext<TBody>, f: (list: Messages<TBody>) => Messages<TBody>) =>
+  ctx.state.set((s) => ({ ...s, messages: f(s.messages), error: undefined }))
 
 /** Records a failure in the snapshot and returns it as a ProgressDBError (to throw). */
 function fail<TBody>(
@@ -89,9 +96,9 @@ async function loadFirstPage<TBody>(ctx: StoreContext<TBody>): Promise<void> {
     ctx.anchors.after = page.pagination.after_anchor
     ctx.state.set((s) => ({
       ...s,
-      messages: merge(
+      messages: page.messages.reduce<Messages<TBody>>(
+        (list, m) => upsertMessage(list, m, ctx.live, 'always'),
         s.messages.filter((m) => m.pending),
-        page.messages,
       ),
       hasOlder: page.pagination.has_before,
       loading: false,
@@ -139,7 +146,7 @@ async function createOptimistically<TBody>(
   apply(ctx, (list) => [...list, optimistic])
   try {
     const stored = await ctx.api.create(withId)
-    apply(ctx, (list) => replaceById(list, stored))
+    apply(ctx, (list) => upsertMessage(list, stored, ctx.live, 'always'))
     return stored
   } catch (error) {
     ctx.state.set((s) => ({ ...s, messages: s.messages.filter((m) => m !== optimistic) }))
@@ -154,7 +161,7 @@ async function confirmed<TBody>(
 ): Promise<Message<TBody>> {
   try {
     const message = await op()
-    apply(ctx, (list) => replaceById(list, message))
+    apply(ctx, (list) => upsertMessage(list, message, ctx.live, 'never'))
     return message
   } catch (error) {
     throw fail(ctx, error)
@@ -176,10 +183,55 @@ export function createMessagesStore<TBody = ChatBody>(
   threadId: string,
   options: MessagesStoreOptions = {},
 ): MessagesStore<TBody> {
+  const live = options.live ?? client.realtime.available
+  /** Events that arrived before the first page: applied on top of it. */
+  let early: ChatEvent[] | undefined = []
+  let firstLoad: 'waiting' | 'started' | undefined
+  let sawLive = false
+  const startFirstLoad = () => {
+    if (firstLoad !== 'waiting') return
+    firstLoad = 'started'
+    void loadFirstPage(ctx).then(() => {
+      const events = early ?? []
+      early = undefined
+      applyEvents(events)
+    })
+  }
+  const applyEvents = (events: readonly ChatEvent[]) => {
+    if (early) return void early.push(...events)
+    if (events.length === 0) return
+    ctx.state.set((s) => ({
+      ...s,
+      messages: events.reduce((list, e) => applyMessageEvent(list, e, ctx.live), s.messages),
+    }))
+  }
+  const liveThread = live
+    ? createLiveThread(client, threadId, {
+        onEvents: applyEvents,
+        // The first page is read once the subscription has its starting point, so no change
+        // falls between the two. If the socket fails first, the page is read anyway, and
+        // read again when the subscription does start.
+        onStatus: (status) => {
+          if (status === 'live' && !sawLive) {
+            sawLive = true
+            if (firstLoad === 'started') void loadFirstPage(ctx)
+          }
+          if (status !== 'connecting') startFirstLoad()
+        },
+      })
+    : undefined
   const ctx: StoreContext<TBody> = {
     api: client.messages<TBody>(threadId),
     pageSize: options.pageSize ?? 50,
     anchors: { before: null, after: null },
+    live: {
+      streams: new Map(),
+      inRange: (message) => {
+        const s = ctx.state.get()
+        const oldest = s.messages.find((m) => !m.pending)
+        return !s.hasOlder || (oldest !== undefined && message.seq >= oldest.seq)
+      },
+    },
     state: createObservableState<MessagesSnapshot<TBody>>(
       {
         threadId,
@@ -189,7 +241,11 @@ export function createMessagesStore<TBody = ChatBody>(
         hasOlder: false,
         error: undefined,
       },
-      () => void loadFirstPage(ctx),
+      () => {
+        firstLoad = 'waiting'
+        if (liveThread?.subscription?.status !== 'connecting') startFirstLoad()
+      },
+      liveThread?.activate,
     ),
   }
   const { api, state } = ctx
@@ -204,7 +260,11 @@ export function createMessagesStore<TBody = ChatBody>(
       return olderInFlight
     },
     loadNewer: () => loadNewerPage(ctx),
-    create: (message) => createOptimistically(ctx, client.userId, message),
+    create: async (message) => {
+      const stored = await createOptimistically(ctx, client.userId, message)
+      liveThread?.reopen() // the create may have created the thread
+      return stored
+    },
     update: (messageId, change) => confirmed(ctx, () => api.update(messageId, change)),
     remove: async (messageId) => {
       try {

@@ -16,13 +16,17 @@ export interface ObservableState<S> extends ReadableStore<S> {
 /**
  * An immutable snapshot plus listeners. `onFirstSubscribe` runs once, when the first listener
  * arrives: stores fetch lazily, so creating one (e.g. during a React render) costs nothing.
+ * `onActive` runs whenever listeners appear after there were none (a live subscription
+ * opens), and the function it returns when the last one leaves (it closes).
  */
 export function createObservableState<S>(
   initial: S,
   onFirstSubscribe?: () => void,
+  onActive?: () => () => void,
 ): ObservableState<S> {
   let snapshot = initial
   let started = false
+  let deactivate: (() => void) | undefined
   const listeners = new Set<() => void>()
   return {
     get: () => snapshot,
@@ -35,12 +39,15 @@ export function createObservableState<S>(
     },
     subscribe(listener) {
       listeners.add(listener)
+      if (listeners.size === 1 && onActive) deactivate = onActive()
       if (!started) {
         started = true
         onFirstSubscribe?.()
       }
       return () => {
-        listeners.delete(listener)
+        if (!listeners.delete(listener) || listeners.size > 0) return
+        deactivate?.()
+        deactivate = undefined
       }
     },
   }
