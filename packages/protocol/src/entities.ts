@@ -57,6 +57,7 @@ export const Message = Type.Object({
   metadata: JsonObject,
   reactions: Type.Record(Type.String(), Type.Array(Type.String())),
   version: Type.Integer(),
+  editor: Type.String({ description: 'The user who made the current version (the author for version 1).' }),
   status: MessageStatus,
   ephemeral: Type.Boolean(),
   expires_ts: Type.Union([Type.Integer(), Type.Null()]),

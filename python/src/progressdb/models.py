@@ -60,6 +60,7 @@ class Message(TypedDict):
     metadata: dict[str, Any]
     reactions: dict[str, list[str]]
     version: int
+    editor: str
     status: MessageStatus
     ephemeral: bool
     expires_ts: Optional[int]

@@ -37,6 +37,7 @@ export function optimisticMessage<TBody>(
     metadata: message.metadata ?? {},
     reactions: {},
     version: 1,
+    editor: author,
     status: 'final',
     ephemeral: false,
     expires_ts: null,

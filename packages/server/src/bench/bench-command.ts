@@ -29,14 +29,16 @@ export const BENCH_USAGE = `progressdb bench [options]
   --memory-messages N   creates in the memory run (default 1000000)
   --read-threads N      threads of 10,000 messages for the read scenario (default 4)
   --out DIR             where results JSON goes (default bench/results)
+  --profile DIR         run the servers under node --cpu-prof, writing .cpuprofile files to DIR
   --url URL             target a running server instead (needs --backend-key, --frontend-key, --signing-key)`
 
-async function startBenchServer(workers: number): Promise<{ proc: ServerProcess; dataDir: string }> {
+async function startBenchServer(workers: number, nodeArgs: readonly string[]): Promise<{ proc: ServerProcess; dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdb-bench-'))
   const args = ['--port', '0', '--data-dir', dataDir, '--log-level', 'warn']
   if (workers > 1) args.push('--workers', String(workers))
   const proc = await spawnServer({
     args,
+    nodeArgs,
     env: {
       PROGRESSDB_BACKEND_KEYS: KEYS.backend,
       PROGRESSDB_FRONTEND_KEYS: KEYS.frontend,
@@ -64,8 +66,12 @@ function measuring(pid: number | undefined): ScenarioContext['measure'] {
   }
 }
 
-async function withServer<T>(workers: number, body: (url: string, pid: number, dataDir: string) => Promise<T>): Promise<T> {
-  const { proc, dataDir } = await startBenchServer(workers)
+async function withServer<T>(
+  workers: number,
+  nodeArgs: readonly string[],
+  body: (url: string, pid: number, dataDir: string) => Promise<T>,
+): Promise<T> {
+  const { proc, dataDir } = await startBenchServer(workers, nodeArgs)
   try {
     return await body(proc.url, proc.child.pid!, dataDir)
   } finally {
@@ -83,6 +89,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       'memory-messages': { type: 'string', default: '1000000' },
       'read-threads': { type: 'string', default: '4' },
       out: { type: 'string', default: 'bench/results' },
+      profile: { type: 'string' },
       url: { type: 'string' },
       'backend-key': { type: 'string' },
       'frontend-key': { type: 'string' },
@@ -98,6 +105,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
   const unknown = [...chosen].filter((s) => !(ALL as readonly string[]).includes(s))
   if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')}`)
   const durationMs = Number(values['duration-s']) * 1000
+  const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`] : []
   const rows: BenchRow[] = []
   const extra: Record<string, unknown> = {}
   const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`)
@@ -136,9 +144,9 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       await client.close()
       await echo.stop()
     }
-    await withServer(1, (url, pid) => runSuite(url, pid, KEYS, 'w1'))
+    await withServer(1, nodeArgs, (url, pid) => runSuite(url, pid, KEYS, 'w1'))
     if (chosen.has('workers'))
-      await withServer(2, async (url, pid) => {
+      await withServer(2, nodeArgs, async (url, pid) => {
         log('create with 2 workers')
         const client = createBenchClient(url, KEYS, 64)
         const ctx: ScenarioContext = { client, durationMs, measure: measuring(pid) }
@@ -147,7 +155,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
         await client.close()
       })
     if (chosen.has('memory'))
-      await withServer(1, async (url, pid, dataDir) => {
+      await withServer(1, nodeArgs, async (url, pid, dataDir) => {
         log(`memory: ${values['memory-messages']} creates`)
         const client = createBenchClient(url, KEYS, 64)
         const memory = await memoryScenario(client, pid, dataDir, Number(values['memory-messages']))

@@ -24,6 +24,8 @@ export interface SpawnOptions {
   env?: Record<string, string>
   /** Another entry script instead of the server's main (the echo baseline). */
   script?: string
+  /** Options for node itself, before the script (e.g. `--cpu-prof`). */
+  nodeArgs?: readonly string[]
   startTimeoutMs?: number
 }
 
@@ -33,7 +35,7 @@ export interface SpawnOptions {
  */
 export function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   const script = options.script ?? MAIN
-  const args = options.script ? [script, ...options.args] : [script, 'serve', ...options.args]
+  const args = [...(options.nodeArgs ?? []), script, ...(options.script ? [] : ['serve']), ...options.args]
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

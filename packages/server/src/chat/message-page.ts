@@ -1,12 +1,11 @@
-import type { Message, Pagination } from '@progressdb/protocol'
+import type { Pagination } from '@progressdb/protocol'
 import { AppError } from '../app-error.js'
 import type { Direction } from '../store/chat-store.js'
-import type { MessageRecord } from '../store/records.js'
+import type { MessageJson } from '../store/message-json.js'
 import type { Actor } from './actor.js'
 import type { ChatContext } from './chat-context.js'
 import { assertOneCursor, pageLimit, type PageCursor } from './page-size.js'
 import { readableThread } from './threads.js'
-import { toWireMessage } from './wire.js'
 
 export interface MessagePageQuery extends PageCursor {
   limit?: number
@@ -18,19 +17,20 @@ export interface MessagePageQuery extends PageCursor {
 /**
  * A page of messages in chronological order. Cursors are message ids resolved to their
  * never-reused `seq`, so pages stay gap-free while messages are added, edited and deleted
- * (a hard-deleted id still resolves to the position it had).
+ * (a hard-deleted id still resolves to the position it had). Messages come as their stored
+ * wire JSON, which the response splices in unparsed.
  */
 export async function listMessagePage(
   ctx: ChatContext,
   actor: Actor,
   threadId: string,
   query: MessagePageQuery,
-): Promise<{ messages: Message[]; pagination: Pagination }> {
+): Promise<{ messages: MessageJson[]; pagination: Pagination }> {
   assertOneCursor(query)
   await readableThread(ctx, actor, threadId)
   const limit = pageLimit(ctx.limits, query.limit)
   const scan = (direction: Direction, fromSeq: number | undefined, n: number) =>
-    ctx.store.listMessages(threadId, {
+    ctx.store.listMessageJson(threadId, {
       direction,
       fromSeq,
       limit: n,
@@ -39,7 +39,7 @@ export async function listMessagePage(
     })
   const exists = async (direction: Direction, fromSeq: number) => (await scan(direction, fromSeq, 1)).length > 0
 
-  let items: MessageRecord[]
+  let items: MessageJson[]
   let hasBefore: boolean
   let hasAfter: boolean
   const cursorId = query.before ?? query.after ?? query.anchor
@@ -68,7 +68,7 @@ export async function listMessagePage(
   const first = items[0]
   const last = items[items.length - 1]
   return {
-    messages: items.map(toWireMessage),
+    messages: items,
     pagination: {
       before_anchor: first?.id ?? cursorId ?? null,
       after_anchor: last?.id ?? cursorId ?? null,
@@ -79,7 +79,7 @@ export async function listMessagePage(
   }
 }
 
-type Scan = (direction: Direction, fromSeq: number | undefined, n: number) => Promise<MessageRecord[]>
+type Scan = (direction: Direction, fromSeq: number | undefined, n: number) => Promise<MessageJson[]>
 
 /** The anchor message (when visible) with up to half a page on each side of it. */
 async function anchorPage(scan: Scan, seq: number, limit: number) {

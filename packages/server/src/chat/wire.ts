@@ -1,4 +1,5 @@
-import type { ChatEvent, EventType, Message, MessageVersion, Thread } from '@progressdb/protocol'
+import type { ChatEvent, EventType, MessageVersion, Thread } from '@progressdb/protocol'
+import { toWireMessage } from '../store/message-json.js'
 import type { ChangeRecord, MessageRecord, ThreadRecord, VersionRecord } from '../store/records.js'
 
 /** Stored records → the wire shapes of @progressdb/protocol. */
@@ -23,28 +24,7 @@ export function toWireThread(record: ThreadRecord, unreadCount?: number): Thread
   return thread
 }
 
-export function toWireMessage(record: MessageRecord): Message {
-  return {
-    id: record.id,
-    key: record.id,
-    thread: record.thread,
-    seq: record.seq,
-    author: record.author,
-    role: record.role,
-    body: record.body,
-    reply_to: record.reply_to,
-    metadata: record.metadata,
-    reactions: record.reactions,
-    version: record.version,
-    status: record.status,
-    ephemeral: record.ephemeral,
-    expires_ts: record.expires_ts,
-    created_ts: record.created_ts,
-    updated_ts: record.updated_ts,
-    deleted: record.deleted,
-    deleted_ts: record.deleted_ts,
-  }
-}
+export { toWireMessage }
 
 export function toWireVersion(record: VersionRecord): MessageVersion {
   return { ...record }

@@ -8,7 +8,7 @@ import { applyCors } from './cors.js'
 import { toErrorResponse } from './error-response.js'
 import { discardBody, parseJson, readBody } from './json-body.js'
 import type { RateLimiter } from './rate-limiter.js'
-import type { Reply, RequestContext, Route } from './route.js'
+import { JSON_CONTENT_TYPE, type Reply, type RequestContext, type Route } from './route.js'
 import type { Router } from './router.js'
 import { validate } from './validation.js'
 
@@ -25,7 +25,6 @@ export interface HttpAppDeps {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
-const JSON_TYPE = 'application/json; charset=utf-8'
 
 function createRequestIds(): () => string {
   const prefix = randomBytes(4).toString('hex')
@@ -93,12 +92,13 @@ function send(res: ServerResponse, reply: Reply): void {
   const headers: Record<string, string | number> = { ...reply.headers }
   if (reply.raw) {
     headers['content-type'] = reply.raw.contentType
+    headers['content-length'] = Buffer.byteLength(reply.raw.text)
     res.writeHead(reply.status, headers).end(reply.raw.text)
   } else if (reply.body === undefined) {
     res.writeHead(reply.status, headers).end()
   } else {
     const json = JSON.stringify(reply.body)
-    headers['content-type'] = JSON_TYPE
+    headers['content-type'] = JSON_CONTENT_TYPE
     headers['content-length'] = Buffer.byteLength(json)
     res.writeHead(reply.status, headers).end(json)
   }

@@ -21,11 +21,13 @@ export interface RequestContext<B = unknown> {
   durability: Durability
 }
 
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8'
+
 export interface Reply {
   status: number
   body?: unknown
-  /** A pre-serialised body, sent as is (for non-JSON responses such as metrics). */
-  raw?: { contentType: string; text: string }
+  /** A pre-serialised body, sent as is (metrics; JSON assembled from stored texts). */
+  raw?: { contentType: string; text: string | Buffer }
   headers?: Record<string, string>
   /** Takes the response over (a stream); the pipeline sends nothing itself. */
   stream?: (req: IncomingMessage, res: ServerResponse) => void

@@ -1,3 +1,4 @@
+import type { MessageJson } from './message-json.js'
 import type { ChangeRecord, MessageRecord, ReadMarkerRecord, ThreadRecord, VersionRecord } from './records.js'
 import type { DeliveryRecord, WebhookStore } from './webhook-store.js'
 
@@ -127,6 +128,8 @@ export interface ChatStore {
   resolveSeq(threadId: string, messageId: string): Promise<number | undefined>
   /** Messages in seq order (ascending for `newer`, descending for `older`). */
   listMessages(threadId: string, query: MessageRangeQuery): Promise<MessageRecord[]>
+  /** The same messages as `listMessages`, as their stored wire JSON (for pages sent unparsed). */
+  listMessageJson(threadId: string, query: MessageRangeQuery): Promise<MessageJson[]>
   /** Archived versions, oldest first (the current version is the message itself). */
   listVersions(threadId: string, messageId: string): Promise<VersionRecord[]>
   /** Log entries with `change > since`, ascending, at most `limit`. */

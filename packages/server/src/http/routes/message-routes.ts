@@ -9,11 +9,13 @@ import {
   VersionListResponse,
 } from '@progressdb/protocol'
 import { boolParam, intParam, stringParam } from '../query-params.js'
-import { route, type Route } from '../route.js'
+import { JSON_CONTENT_TYPE, route, type Route } from '../route.js'
 import { clientIdOf } from './idempotency.js'
 import type { RouteDeps } from './route-deps.js'
 
 const MESSAGES = '/frontend/v1/threads/:threadId/messages'
+const MESSAGES_OPEN = Buffer.from('{"messages":[')
+const COMMA = Buffer.from(',')
 const MESSAGE = `${MESSAGES}/:messageId`
 
 export function messageRoutes({ chat }: RouteDeps): Route[] {
@@ -32,17 +34,21 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
         include_deleted: 'true to include soft-deleted messages',
         include_ephemeral: 'true to include ephemeral messages',
       },
-      handle: async ({ actor, params, query }) => ({
-        status: 200,
-        body: await chat.listMessages(actor, params.threadId!, {
+      handle: async ({ actor, params, query }) => {
+        const page = await chat.listMessages(actor, params.threadId!, {
           limit: intParam(query, 'limit', 1),
           before: stringParam(query, 'before'),
           after: stringParam(query, 'after'),
           anchor: stringParam(query, 'anchor'),
           includeDeleted: boolParam(query, 'include_deleted'),
           includeEphemeral: boolParam(query, 'include_ephemeral'),
-        }),
-      }),
+        })
+        // The stored messages are wire JSON already: spliced in, not parsed and re-serialised.
+        const parts: Buffer[] = [MESSAGES_OPEN]
+        page.messages.forEach((m, i) => parts.push(...(i > 0 ? [COMMA, m.json] : [m.json])))
+        parts.push(Buffer.from(`],"pagination":${JSON.stringify(page.pagination)}}`))
+        return { status: 200, raw: { contentType: JSON_CONTENT_TYPE, text: Buffer.concat(parts) } }
+      },
     }),
     route<CreateMessageRequest>({
       method: 'POST',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ChatStore, MessageRangeQuery } from '../chat-store.js'
+import { toWireMessage } from '../message-json.js'
 import { buildThreadRecord } from '../record-builders.js'
 import type { MessageRecord } from '../records.js'
 import { useFreshStore, type OpenChatStore } from './fixture.js'
@@ -14,14 +15,22 @@ import {
   softDeleted,
 } from './write-steps.js'
 
+/** Lists with both methods, asserting that the JSON form is exactly the records' wire JSON. */
+async function listBoth(store: ChatStore, threadId: string, query: MessageRangeQuery): Promise<MessageRecord[]> {
+  const records = await store.listMessages(threadId, query)
+  const texts = await store.listMessageJson(threadId, query)
+  expect(texts).toEqual(
+    records.map((r) => ({ seq: r.seq, id: r.id, json: Buffer.from(JSON.stringify(toWireMessage(r))) })),
+  )
+  return records
+}
+
 async function listSeqs(
   store: ChatStore,
   threadId: string,
   query: Partial<MessageRangeQuery> & Pick<MessageRangeQuery, 'direction'>,
 ): Promise<number[]> {
-  return seqsOf(
-    await store.listMessages(threadId, { limit: 1000, includeDeleted: false, ...query }),
-  )
+  return seqsOf(await listBoth(store, threadId, { limit: 1000, includeDeleted: false, ...query }))
 }
 
 function at(messages: readonly MessageRecord[], index: number): MessageRecord {
@@ -100,6 +109,33 @@ export function describeMessageContract(open: OpenChatStore): void {
       )
       expect(await listSeqs(sut.store, 't1', { direction: 'newer', limit: 1 })).toEqual([1])
       expect(await listSeqs(sut.store, 'missing', { direction: 'newer' })).toEqual([])
+    })
+
+    it('listMessageJson returns the listed messages as their wire JSON, for every visibility filter', async () => {
+      await createThread(sut.store, buildThreadRecord({ id: 't1' }))
+      const written = await appendMessages(
+        sut.store,
+        't1',
+        range(1, 8).map((i) => ({
+          id: `m${i}`,
+          body: { text: `"quoted" \\ ${i} ✓`, nested: { editor: 'not the editor field' } },
+          ...(i % 3 === 0 ? { ephemeral: true, expires_ts: 9_999_999_999_999 } : {}),
+        })),
+      )
+      await replaceMessages(sut.store, 't1', [softDeleted(at(written, 1)), softDeleted(at(written, 6))])
+      const seen = new Set<string>()
+      for (const includeDeleted of [false, true])
+        for (const includeEphemeral of [undefined, false, true])
+          for (const direction of ['older', 'newer'] as const)
+            for (const fromSeq of [undefined, 4]) {
+              const query = { direction, limit: 5, includeDeleted, includeEphemeral, ...(fromSeq ? { fromSeq } : {}) }
+              seen.add(seqsOf(await listBoth(sut.store, 't1', query)).join(','))
+            }
+      // The filters really differ (so the parity above covered each of them).
+      expect(seen.size).toBeGreaterThan(8)
+      expect(
+        seqsOf(await listBoth(sut.store, 't1', { direction: 'newer', limit: 10, includeDeleted: false, includeEphemeral: false })),
+      ).toEqual([1, 4, 5, 8])
     })
 
     it('paging with the last seq as the next bound visits every message once', async () => {

@@ -11,6 +11,7 @@ import type {
   ThreadRangeQuery,
   ThreadSnapshot,
 } from '../chat-store.js'
+import { decodeMessage, decodeMessageJson, type MessageJson } from '../message-json.js'
 import { createJsonCodec, type RecordCodec } from '../record-codec.js'
 import type { WebhookStore } from '../webhook-store.js'
 import type {
@@ -93,7 +94,7 @@ class LmdbStore implements ChatStore {
       const range = { start: [threadId, SEQ_MAX], end: [threadId, 0], reverse: true, limit: needs.liveTail }
       for (const seq of this.layout.live.getKeys(range)) {
         const bytes = this.layout.messages.get([threadId, (seq)[1]])
-        if (bytes) liveTail.push(this.codec.decode<MessageRecord>(threadId, bytes))
+        if (bytes) liveTail.push(decodeMessage(this.codec, threadId, bytes))
       }
     }
     return { thread: this.readThread(threadId), messages, readMarkers, liveTail }
@@ -108,7 +109,7 @@ class LmdbStore implements ChatStore {
     const seq = this.layout.messageIds.get([threadId, messageId])
     if (seq === undefined || seq < 0) return undefined
     const bytes = this.layout.messages.get([threadId, seq])
-    return bytes ? this.codec.decode<MessageRecord>(threadId, bytes) : undefined
+    return bytes ? decodeMessage(this.codec, threadId, bytes) : undefined
   }
 
   private readMarker(threadId: string, userId: string): ReadMarkerRecord | undefined {
@@ -134,18 +135,53 @@ class LmdbStore implements ChatStore {
   }
 
   async listMessages(threadId: string, query: MessageRangeQuery): Promise<MessageRecord[]> {
+    return this.scanMessages(threadId, query, (_seq, _bytes, record) => record())
+  }
+
+  async listMessageJson(threadId: string, query: MessageRangeQuery): Promise<MessageJson[]> {
+    return this.scanMessages(threadId, query, (seq, bytes) => decodeMessageJson(this.codec, threadId, seq, bytes))
+  }
+
+  /**
+   * Walks a thread's messages in the query's order, keeping the visible ones. When the query
+   * hides both deleted and ephemeral messages (the common case) it walks the `live` index and
+   * reads each message in place, with no copy and no parse; otherwise it filters the decoded
+   * records of the whole range.
+   */
+  private scanMessages<T>(
+    threadId: string,
+    query: MessageRangeQuery,
+    emit: (seq: number, bytes: Uint8Array, record: () => MessageRecord) => T,
+  ): T[] {
     const older = query.direction === 'older'
     const range = older
       ? { start: [threadId, query.fromSeq ?? SEQ_MAX], end: [threadId, 0], reverse: true }
       : { start: [threadId, query.fromSeq ?? 0], end: [threadId, SEQ_MAX] }
-    const out: MessageRecord[] = []
+    const out: T[] = []
+    const take = (seq: number, bytes: Uint8Array, record: () => MessageRecord) => {
+      out.push(emit(seq, bytes, record))
+      return out.length >= query.limit
+    }
+    if (!query.includeDeleted && query.includeEphemeral === false) {
+      for (const key of this.layout.live.getKeys({ ...range, limit: query.limit + 1 })) {
+        const seq = key[1]
+        if (seq === query.fromSeq) continue
+        // lmdb-js's shared read buffer, valid until the next read (decoded by `emit` before that);
+        // its `length` is the value's, its `byteLength` the whole buffer's, hence the view.
+        const shared = this.layout.messages.getBinaryFast([threadId, seq])
+        if (!shared) continue
+        const bytes = shared.subarray(0, shared.length)
+        if (take(seq, bytes, () => decodeMessage(this.codec, threadId, bytes))) break
+      }
+      return out
+    }
     for (const { key, value } of this.layout.messages.getRange(range)) {
-      if (query.fromSeq !== undefined && (key)[1] === query.fromSeq) continue
-      const message = this.codec.decode<MessageRecord>(threadId, value)
+      const seq = key[1]
+      if (seq === query.fromSeq) continue
+      const message = decodeMessage(this.codec, threadId, value)
       if (message.deleted && !query.includeDeleted) continue
       if (message.ephemeral && query.includeEphemeral === false) continue
-      out.push(message)
-      if (out.length >= query.limit) break
+      if (take(seq, value, () => message)) break
     }
     return out
   }

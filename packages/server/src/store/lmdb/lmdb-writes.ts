@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import type { ThreadSnapshot, ThreadWrites } from '../chat-store.js'
+import { decodeMessage, encodeMessage } from '../message-json.js'
 import type { RecordCodec } from '../record-codec.js'
-import type { MessageRecord, ThreadRecord } from '../records.js'
+import type { ThreadRecord } from '../records.js'
 import { KEY_MAX, SEQ_MAX, type LmdbLayout } from './lmdb-layout.js'
 import { writeOutbox } from './lmdb-webhooks.js'
 import { recordUserFeed } from './lmdb-user-feed.js'
@@ -34,7 +35,7 @@ export function applyThreadWrites(
 
   for (const message of writes.putMessages ?? []) {
     assert.ok(message.seq >= 1 && message.seq < thread.next_seq, 'message seq out of range')
-    layout.messages.putSync([threadId, message.seq], codec.encode(threadId, message))
+    layout.messages.putSync([threadId, message.seq], encodeMessage(codec, threadId, message))
     layout.messageIds.putSync([threadId, message.id], message.seq)
     if (message.deleted || message.ephemeral) layout.live.removeSync([threadId, message.seq])
     else layout.live.putSync([threadId, message.seq], message.author)
@@ -104,7 +105,7 @@ function purgeThread(layout: LmdbLayout, codec: RecordCodec, threadId: string, t
   // The expiry index is keyed by time, not thread: find this thread's entries through its messages.
   const messages = layout.messages.getRange({ start: [threadId, 0], end: [threadId, SEQ_MAX] })
   for (const { value } of messages) {
-    const message = codec.decode<MessageRecord>(threadId, value)
+    const message = decodeMessage(codec, threadId, value)
     if (message.expires_ts !== null) layout.expiry.removeSync([message.expires_ts, threadId, message.id])
   }
   for (const user of Object.keys(thread.participants)) {

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest'
+import { decodeMessage, decodeMessageJson, encodeMessage, toWireMessage } from './message-json.js'
+import { buildMessageRecord } from './record-builders.js'
+import { createJsonCodec } from './record-codec.js'
+
+const codec = createJsonCodec()
+const record = buildMessageRecord({ id: 'm-1', thread: 't', seq: 7, body: { key: 'x', id: 'y', text: '"{}"' } })
+
+describe('stored message JSON', () => {
+  it('stores the wire JSON and decodes back to the record', () => {
+    const bytes = encodeMessage(codec, 't', record)
+    expect(decodeMessage(codec, 't', bytes)).toEqual(record)
+    expect(decodeMessageJson(codec, 't', 7, bytes)).toEqual({
+      seq: 7,
+      id: 'm-1',
+      json: Buffer.from(JSON.stringify(toWireMessage(record))),
+    })
+  })
+
+  it('normalises a message stored in the earlier record layout (no key, other field order)', () => {
+    const { id, ...rest } = record
+    const older = codec.encode('t', { ...rest, id })
+    const decoded = decodeMessageJson(codec, 't', 7, older)
+    expect(decoded.id).toBe('m-1')
+    expect(JSON.parse(decoded.json.toString())).toEqual(toWireMessage(record))
+    expect(decodeMessage(codec, 't', older)).toEqual(record)
+  })
+})
