@@ -11,6 +11,10 @@ import {
   type RealtimeClientOptions,
 } from './realtime/realtime-client.js'
 import type { SubscribeOptions, ThreadSubscription } from './realtime/thread-channel.js'
+import type {
+  SubscribeThreadsOptions,
+  ThreadListSubscription,
+} from './realtime/thread-list-channel.js'
 import type { WebSocketConstructor } from './realtime/web-socket.js'
 import { createThreadsClient, type ThreadsClient } from './threads-client.js'
 import {
@@ -80,6 +84,14 @@ export interface ProgressDBClient {
    * sub.close()
    */
   subscribe(threadId: string, options?: SubscribeOptions): ThreadSubscription
+  /**
+   * Live changes of the caller's thread list on the same socket: summaries (with
+   * `unread_count`) to upsert by id, and ids that left the list; resumed from the last
+   * cursor after a reconnect.
+   * @example
+   * const sub = client.subscribeThreads({ onThreads: ({ threads, removed }) => update(threads, removed) })
+   */
+  subscribeThreads(options?: SubscribeThreadsOptions): ThreadListSubscription
   /** The live connection: availability, status, `close()`. */
   readonly realtime: Realtime
   /** The HTTP layer, for routes not wrapped here. */
@@ -130,6 +142,7 @@ export function createClient(options: ClientOptions): ProgressDBClient {
         )
       ).thread,
     subscribe: realtime.subscribe,
+    subscribeThreads: realtime.subscribeThreads,
     realtime: {
       available: realtime.available,
       get status() {

@@ -36,6 +36,11 @@ export type {
   SubscriptionStatus,
   ThreadSubscription,
 } from './realtime/thread-channel.js'
+export type {
+  SubscribeThreadsOptions,
+  ThreadListChange,
+  ThreadListSubscription,
+} from './realtime/thread-list-channel.js'
 export type { Realtime, RealtimeClientOptions } from './realtime/realtime-client.js'
 export type {
   ConnectionStatus,

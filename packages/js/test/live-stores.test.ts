@@ -6,6 +6,7 @@ import {
   createMessagesStore,
   createPresenceStore,
   createThreadStore,
+  createThreadsStore,
   type ChatBody,
   type ProgressDBClient,
   type ReadableStore,
@@ -182,5 +183,32 @@ describe('@progressdb/js stores, live', () => {
       'the reply',
     )
     w.stop()
+  })
+
+  it("threads store: others' activity moves threads up with unread counts; new and deleted threads", async () => {
+    const carol = live('carol')
+    const dave = live('dave')
+    await carol.threads.create({ id: 'tl-a', title: 'A', participants: { dave: 'member' } })
+    await carol.threads.create({ id: 'tl-b', title: 'B', participants: { dave: 'member' } })
+    const store = createThreadsStore(carol)
+    const w = watch(store)
+    await waitFor(() => !w.now().loading && carol.realtime.status === 'open', 'threads')
+    const ids = () =>
+      w
+        .now()
+        .threads.map((t) => t.id)
+        .join()
+    expect(ids()).toBe('tl-b,tl-a')
+    const b = w.now().threads[0]
+    await dave.messages('tl-a').create({ id: 'd1', body: { text: 'hi' } })
+    await waitFor(() => ids() === 'tl-a,tl-b' && w.now().threads[0]?.unread_count === 1, 'tl-a up')
+    expect(w.now().threads[1]).toBe(b) // unchanged: same object
+    await dave.threads.create({ id: 'tl-c', title: 'C', participants: { carol: 'member' } })
+    await waitFor(() => ids() === 'tl-c,tl-a,tl-b', 'a new thread she is in')
+    await carol.threads.delete('tl-a')
+    await waitFor(() => ids() === 'tl-c,tl-b', 'the deleted thread leaves')
+    w.stop()
+    carol.realtime.close()
+    dave.realtime.close()
   })
 })

@@ -218,4 +218,36 @@ describe('@progressdb/js live subscriptions', () => {
       if (saved !== undefined) global.WebSocket = saved
     }
   })
+
+  it('subscribeThreads: summaries with unread counts, resumed from the cursor after a cut', async () => {
+    const proxy = await startSocketProxy(server.url)
+    const erin = clientFor('erin', { baseUrl: proxy.url })
+    const frank = clientFor('frank')
+    await frank.threads.create({ id: 'rl-1', participants: { erin: 'member' } })
+    const seen: { threads: string[]; removed: string[] }[] = []
+    const unread = new Map<string, number | undefined>()
+    const list = erin.subscribeThreads({
+      onThreads: ({ threads, removed }) => {
+        seen.push({ threads: threads.map((t) => t.id), removed })
+        for (const t of threads) unread.set(t.id, t.unread_count)
+      },
+    })
+    await waitFor(() => list.status === 'live', 'list live')
+    const start = list.cursor
+    expect(start).toBeTypeOf('number')
+    await frank.messages('rl-1').create({ id: 'f1', body: { text: 'one' } })
+    await waitFor(() => unread.get('rl-1') === 1, 'unread 1')
+    proxy.cut()
+    await frank.messages('rl-1').create({ id: 'f2', body: { text: 'two' } }) // while cut
+    await waitFor(() => unread.get('rl-1') === 2, 'unread 2 after the reconnect')
+    expect(proxy.accepted).toBe(2)
+    expect(list.cursor!).toBeGreaterThan(start!)
+    await frank.participants('rl-1').remove('erin')
+    await waitFor(() => seen.some((s) => s.removed.includes('rl-1')), 'removed')
+    list.close()
+    expect(list.status).toBe('closed')
+    erin.realtime.close()
+    frank.realtime.close()
+    await proxy.close()
+  })
 })

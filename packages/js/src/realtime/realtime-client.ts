@@ -12,6 +12,12 @@ import {
   type ThreadChannel,
   type ThreadSubscription,
 } from './thread-channel.js'
+import {
+  createThreadListChannel,
+  type SubscribeThreadsOptions,
+  type ThreadListChannel,
+  type ThreadListSubscription,
+} from './thread-list-channel.js'
 import { resolveWebSocket } from './web-socket.js'
 
 export interface RealtimeClientOptions extends RealtimeOptions {
@@ -32,6 +38,7 @@ export interface Realtime {
 
 export interface RealtimeClient extends Realtime {
   subscribe: (threadId: string, options?: SubscribeOptions) => ThreadSubscription
+  subscribeThreads: (options?: SubscribeThreadsOptions) => ThreadListSubscription
   /** The shared connection, created on first use. */
   connection: () => RealtimeConnection
 }
@@ -48,6 +55,7 @@ export function createRealtimeClient(
 ): RealtimeClient {
   const WebSocketImpl = resolveWebSocket(options.WebSocket)
   const channels = new Map<string, ThreadChannel>()
+  let threadList: ThreadListChannel | undefined
   let connection: RealtimeConnection | undefined
   const getConnection = () => {
     if (!WebSocketImpl) throw unavailable()
@@ -74,6 +82,15 @@ export function createRealtimeClient(
         channels.set(threadId, (channel = created))
       }
       return channel.join(subscribe)
+    },
+    subscribeThreads(subscribe = {}) {
+      if (!threadList) {
+        const created = createThreadListChannel(getConnection(), () => {
+          if (threadList === created) threadList = undefined
+        })
+        threadList = created
+      }
+      return threadList.join(subscribe)
     },
   }
 }

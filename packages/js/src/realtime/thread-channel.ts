@@ -1,6 +1,7 @@
 import type { ChatEvent, ServerFrame } from '@progressdb/protocol'
-import { ProgressDBError } from '../errors.js'
+import type { ProgressDBError } from '../errors.js'
 import type { Channel, RealtimeConnection } from './realtime-connection.js'
+import { createSubscriberSet, frameError } from './subscriber-set.js'
 import { createTypingSender } from './typing-sender.js'
 
 /**
@@ -43,20 +44,7 @@ export interface ThreadSubscription {
   close(): void
 }
 
-interface Local {
-  options: SubscribeOptions
-  last: number | undefined
-  status: SubscriptionStatus
-}
-
 const NO_ONE: PresenceState = { users: [], typingUsers: [] }
-
-const frameError = (code: string, message: string | undefined) =>
-  new ProgressDBError({
-    status: 0,
-    code: code as ProgressDBError['code'],
-    message: message ?? `The subscription ended (${code}).`,
-  })
 
 /**
  * Every subscription of one client to one thread shares one server subscription (the server
@@ -68,51 +56,32 @@ export function createThreadChannel(
   connection: RealtimeConnection,
   options: { typingRenewMs?: number; onEmpty: () => void },
 ) {
-  const locals = new Set<Local>()
-  let status: SubscriptionStatus = 'connecting'
+  const members = createSubscriberSet<SubscribeOptions>()
   let position: number | undefined
   let presence = NO_ONE
   let detach: (() => void) | undefined
   const typing = createTypingSender(
     (on) =>
-      status === 'live' && connection.send({ type: 'typing', thread_id: threadId, typing: on }),
+      members.status === 'live' &&
+      connection.send({ type: 'typing', thread_id: threadId, typing: on }),
     options.typingRenewMs,
   )
 
-  const setStatus = (next: SubscriptionStatus) => {
-    status = next
-    for (const local of [...locals]) {
-      if (local.status === next) continue
-      local.status = next
-      local.options.onStatus?.(next)
-    }
-  }
   const setPresence = (next: PresenceState) => {
     presence = next
-    for (const local of [...locals]) local.options.onPresence?.(next)
+    for (const member of members.all()) member.options.onPresence?.(next)
   }
   const end = (error: ProgressDBError | undefined) => {
-    const ended = [...locals]
-    shutdown()
-    for (const local of ended) {
-      local.status = 'closed'
-      local.options.onStatus?.('closed')
-      if (error) local.options.onError?.(error)
-    }
-  }
-  function shutdown(): void {
-    locals.clear()
-    status = 'closed'
     detach?.()
     detach = undefined
     options.onEmpty()
+    members.endAll(error)
   }
 
   const channel: Channel = {
     key: `thread:${threadId}`,
     resubscribe() {
-      const known = [...locals].map((l) => l.last).filter((c): c is number => c !== undefined)
-      const since = known.length > 0 ? Math.min(...known) : undefined
+      const since = members.since()
       connection.send({
         type: 'subscribe',
         thread_id: threadId,
@@ -123,8 +92,8 @@ export function createThreadChannel(
       switch (frame.type) {
         case 'subscribed':
           position = frame.since
-          for (const local of locals) local.last ??= frame.since
-          return setStatus('live')
+          for (const member of members.all()) member.position ??= frame.since
+          return members.setStatus('live')
         case 'events':
           return deliver(frame.events)
         case 'unsubscribed':
@@ -132,12 +101,10 @@ export function createThreadChannel(
           if (frame.code) end(frameError(frame.code, frame.message))
           return
         case 'error':
-          if (status === 'live') {
-            for (const local of [...locals])
-              local.options.onError?.(frameError(frame.code, frame.message))
-            return
-          }
-          return end(frameError(frame.code, frame.message))
+          if (members.status !== 'live') return end(frameError(frame.code, frame.message))
+          for (const member of members.all())
+            member.options.onError?.(frameError(frame.code, frame.message))
+          return
         case 'presence':
           return setPresence({
             users: frame.users,
@@ -152,7 +119,7 @@ export function createThreadChannel(
     },
     disconnected() {
       typing.reset()
-      setStatus('reconnecting')
+      members.setStatus('reconnecting')
       if (presence !== NO_ONE) setPresence(NO_ONE)
     },
     ended: () => end(undefined),
@@ -161,23 +128,20 @@ export function createThreadChannel(
   function deliver(events: readonly ChatEvent[]): void {
     const newest = events.at(-1)?.change
     if (newest !== undefined) position = Math.max(position ?? newest, newest)
-    for (const local of [...locals]) {
-      const fresh = events.filter((e) => local.last === undefined || e.change > local.last)
+    for (const member of members.all()) {
+      const last = member.position
+      const fresh = events.filter((e) => last === undefined || e.change > last)
       if (fresh.length === 0) continue
-      local.last = fresh.at(-1)!.change
-      local.options.onEvents?.(fresh)
+      member.position = fresh.at(-1)!.change
+      member.options.onEvents?.(fresh)
     }
   }
 
   return {
     /** Adds a subscriber; the first one attaches the channel to the socket. */
     join(subscribe: SubscribeOptions): ThreadSubscription {
-      const local: Local = {
-        options: subscribe,
-        last: subscribe.since ?? (status === 'live' ? position : undefined),
-        status,
-      }
-      locals.add(local)
+      const live = members.status === 'live'
+      const member = members.add(subscribe, subscribe.since ?? (live ? position : undefined))
       if (!detach) detach = connection.attach(channel)
       else if (
         subscribe.since !== undefined &&
@@ -187,25 +151,22 @@ export function createThreadChannel(
       return {
         threadId,
         get status() {
-          return local.status
+          return member.status
         },
         get lastChange() {
-          return local.last
+          return member.position
         },
         get presence() {
-          return locals.has(local) ? presence : NO_ONE
+          return members.has(member) ? presence : NO_ONE
         },
         setTyping: (on) => {
-          if (locals.has(local)) typing.set(on)
+          if (members.has(member)) typing.set(on)
         },
         close() {
-          if (!locals.delete(local)) return
-          local.status = 'closed'
-          local.options.onStatus?.('closed')
-          if (locals.size > 0) return
-          if (status === 'live') typing.set(false)
+          if (!members.remove(member) || members.size > 0) return
+          if (members.status === 'live') typing.set(false)
           connection.send({ type: 'unsubscribe', thread_id: threadId })
-          shutdown()
+          end(undefined)
         },
       }
     },

@@ -5,6 +5,7 @@ import type { ChatEvent } from '@progressdb/protocol'
 import type { ChatBody, Message, MessagePatch, NewMessage } from '../message-types.js'
 import type { MessagesClient } from '../messages-client.js'
 import { applyMessageEvent, upsertMessage, type LiveMessages } from './live-messages.js'
+import { createLiveFirstLoad } from './live-first-load.js'
 import { createLiveThread } from './live-thread.js'
 import { merge, optimisticMessage, type StoreMessage } from './message-list.js'
 import {
@@ -184,40 +185,18 @@ export function createMessagesStore<TBody = ChatBody>(
   options: MessagesStoreOptions = {},
 ): MessagesStore<TBody> {
   const live = options.live ?? client.realtime.available
-  /** Events that arrived before the first page: applied on top of it. */
-  let early: ChatEvent[] | undefined = []
-  let firstLoad: 'waiting' | 'started' | undefined
-  let sawLive = false
-  const startFirstLoad = () => {
-    if (firstLoad !== 'waiting') return
-    firstLoad = 'started'
-    void loadFirstPage(ctx).then(() => {
-      const events = early ?? []
-      early = undefined
-      applyEvents(events)
-    })
-  }
-  const applyEvents = (events: readonly ChatEvent[]) => {
-    if (early) return void early.push(...events)
-    if (events.length === 0) return
-    ctx.state.set((s) => ({
-      ...s,
-      messages: events.reduce((list, e) => applyMessageEvent(list, e, ctx.live), s.messages),
-    }))
-  }
+  const firstLoad = createLiveFirstLoad<ChatEvent>(
+    () => loadFirstPage(ctx),
+    (events) =>
+      ctx.state.set((s) => ({
+        ...s,
+        messages: events.reduce((list, e) => applyMessageEvent(list, e, ctx.live), s.messages),
+      })),
+  )
   const liveThread = live
     ? createLiveThread(client, threadId, {
-        onEvents: applyEvents,
-        // The first page is read once the subscription has its starting point, so no change
-        // falls between the two. If the socket fails first, the page is read anyway, and
-        // read again when the subscription does start.
-        onStatus: (status) => {
-          if (status === 'live' && !sawLive) {
-            sawLive = true
-            if (firstLoad === 'started') void loadFirstPage(ctx)
-          }
-          if (status !== 'connecting') startFirstLoad()
-        },
+        onEvents: firstLoad.changes,
+        onStatus: firstLoad.status,
       })
     : undefined
   const ctx: StoreContext<TBody> = {
@@ -241,10 +220,7 @@ export function createMessagesStore<TBody = ChatBody>(
         hasOlder: false,
         error: undefined,
       },
-      () => {
-        firstLoad = 'waiting'
-        if (liveThread?.subscription?.status !== 'connecting') startFirstLoad()
-      },
+      () => firstLoad.requested(liveThread?.subscription?.status),
       liveThread?.activate,
     ),
   }

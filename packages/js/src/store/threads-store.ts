@@ -2,6 +2,9 @@ import type { CreateThreadRequest, Thread, UpdateThreadRequest } from '@progress
 import type { ProgressDBClient } from '../client.js'
 import { toProgressDBError as toError, type ProgressDBError } from '../errors.js'
 import type { ThreadSort } from '../threads-client.js'
+import type { ThreadListChange } from '../realtime/thread-list-channel.js'
+import { createLiveFirstLoad } from './live-first-load.js'
+import { createLiveThreadList } from './live-thread.js'
 import { createObservableState, type ReadableStore } from './observable-state.js'
 
 export interface ThreadsSnapshot {
@@ -19,6 +22,11 @@ export interface ThreadsStoreOptions {
   sortBy?: ThreadSort
   /** Only threads whose title contains this (case-insensitive). */
   title?: string
+  /**
+   * Apply changes to the caller's thread list live while subscribed (default: when the
+   * client has a WebSocket, see `client.realtime.available`).
+   */
+  live?: boolean
 }
 
 /** Framework-free state of the caller's thread list; see `createThreadsStore`. */
@@ -51,9 +59,19 @@ function mergeThreads(shown: readonly Thread[], fresh: Thread[], sortBy: ThreadS
   return [...byId.values()].sort((a, b) => b[sortBy] - a[sortBy] || (a.id < b.id ? 1 : -1))
 }
 
+/** Whether a thread from the live feed belongs in the shown list (title filter, loaded range). */
+function belongs(thread: Thread, shown: ThreadsSnapshot, sortBy: ThreadSort, title?: string) {
+  if (thread.deleted) return false
+  if (title && !(thread.title ?? '').toLowerCase().includes(title.toLowerCase())) return false
+  const oldest = shown.threads.at(-1)
+  return !shown.hasOlder || (oldest !== undefined && thread[sortBy] >= oldest[sortBy])
+}
+
 /**
- * The caller's threads for a UI, newest first. `load` again to pick up recent activity
- * (until realtime lands); threads that did not change keep their object identity.
+ * The caller's threads for a UI, newest first, with changes applied live while subscribed
+ * (a new message moves its thread up and updates its unread count); without a WebSocket,
+ * `load` again to pick up recent activity. Threads that did not change keep their object
+ * identity.
  *
  * @example
  * const threads = createThreadsStore(client, { sortBy: 'updated_ts' })
@@ -65,9 +83,37 @@ export function createThreadsStore(
 ): ThreadsStore {
   const sortBy = options.sortBy ?? 'updated_ts'
   const query = { limit: options.pageSize ?? 50, sortBy, title: options.title }
+  const firstLoad = createLiveFirstLoad<ThreadListChange>(load, (changes) =>
+    state.set((s) => ({
+      ...s,
+      threads: changes.reduce((list, c) => applyChange(s, list, c), s.threads),
+    })),
+  )
+  const applyChange = (
+    shown: ThreadsSnapshot,
+    list: readonly Thread[],
+    change: ThreadListChange,
+  ) => {
+    const gone = new Set(change.removed)
+    const kept = list.filter((t) => !gone.has(t.id))
+    const fresh = change.threads.filter((t) => belongs(t, shown, sortBy, options.title))
+    const dropped = new Set(change.threads.filter((t) => !fresh.includes(t)).map((t) => t.id))
+    return merge(
+      kept.filter((t) => !dropped.has(t.id)),
+      fresh,
+    )
+  }
+  const live = options.live ?? client.realtime.available
+  const liveList = live
+    ? createLiveThreadList(client, {
+        onThreads: (c) => firstLoad.changes([c]),
+        onStatus: firstLoad.status,
+      })
+    : undefined
   const state = createObservableState<ThreadsSnapshot>(
     { threads: [], loading: true, loadingOlder: false, hasOlder: false, error: undefined },
-    () => void load(),
+    () => firstLoad.requested(liveList?.subscription?.status),
+    liveList?.activate,
   )
   let beforeAnchor: string | null = null
   let olderInFlight: Promise<void> | undefined

@@ -1,0 +1,53 @@
+import type { SubscriptionStatus } from '../realtime/thread-channel.js'
+
+/** See `createLiveFirstLoad`. */
+export interface LiveFirstLoad<E> {
+  /** The store got its first listener: load now, or once the subscription has started. */
+  requested: (status: SubscriptionStatus | undefined) => void
+  /** The subscription's status changed. */
+  status: (status: SubscriptionStatus) => void
+  /** Live changes: held until the first load is in, then passed to `apply`. */
+  changes: (changes: readonly E[]) => void
+}
+
+/**
+ * The order a live store needs: the first page is read once the subscription has its
+ * starting point, so no change can fall between the two; changes arriving before the page
+ * are applied on top of it. If the socket fails first the page is read anyway, and read
+ * again when the subscription does start. Without a subscription (`status` undefined) the
+ * page is read at once.
+ */
+export function createLiveFirstLoad<E>(
+  load: () => Promise<void>,
+  apply: (changes: readonly E[]) => void,
+): LiveFirstLoad<E> {
+  let held: E[] | undefined = []
+  let phase: 'idle' | 'waiting' | 'started' = 'idle'
+  let sawLive = false
+  const start = () => {
+    if (phase !== 'waiting') return
+    phase = 'started'
+    void load().then(() => {
+      const changes = held ?? []
+      held = undefined
+      if (changes.length > 0) apply(changes)
+    })
+  }
+  return {
+    requested(status) {
+      phase = 'waiting'
+      if (status !== 'connecting') start()
+    },
+    status(status) {
+      if (status === 'live' && !sawLive) {
+        sawLive = true
+        if (phase === 'started') void load()
+      }
+      if (status !== 'connecting') start()
+    },
+    changes(changes) {
+      if (held) held.push(...changes)
+      else if (changes.length > 0) apply(changes)
+    },
+  }
+}
