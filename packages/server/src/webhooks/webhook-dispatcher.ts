@@ -32,7 +32,7 @@ export interface DispatcherStats {
 export interface WebhookDispatcher {
   /** Starts the timers: due deliveries are sent as they come due, pruning runs now and then. */
   start(): void
-  /** Looks for due deliveries at once (a local commit has just enqueued some). */
+  /** Looks for due deliveries at once (a local commit has just enqueued some); once started. */
   wake(): void
   /** One pass without timers: sends everything due now and waits for those attempts. */
   runDue(): Promise<number>
@@ -56,17 +56,20 @@ const PRUNE_BATCH = 1000
 export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher {
   const { store, registry, clock, log, settings } = deps
   const random = deps.random ?? Math.random
-  // An attempt is over by timeoutMs; the margin covers the writes around it.
-  const leaseMs = settings.timeoutMs * 2 + 5000
+  // An attempt is aborted at timeoutMs; the margin covers the writes around it. A lease that
+  // runs out early only costs a duplicate attempt, which receivers de-duplicate.
+  const leaseMs = settings.timeoutMs * 2 + 1000
   const shutdown = new AbortController()
   const inFlight = new Set<Promise<void>>()
   const counts = { delivered: 0, retried: 0, failed: 0 }
+  let started = false
   let stopped = false
   let pumping = false
   let pumpAgain = false
   let timer: NodeJS.Timeout | undefined
   let maintenance: NodeJS.Timeout | undefined
   let lastPruneTs = 0
+  let maintaining: Promise<void> = Promise.resolve()
 
   const attempt = async (delivery: DeliveryRecord): Promise<void> => {
     const endpoint = await registry.find(delivery.webhook_id)
@@ -99,7 +102,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
       .catch((error: unknown) => log.error('webhook attempt could not be recorded', { delivery_id: delivery.id, err: error }))
       .finally(() => {
         inFlight.delete(running)
-        if (!stopped) wake()
+        wake()
       })
     inFlight.add(running)
     return running
@@ -125,7 +128,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
   }
 
   function wake(): void {
-    if (stopped) return
+    if (!started || stopped) return
     if (pumping) {
       pumpAgain = true
       return
@@ -150,8 +153,11 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
 
   return {
     start() {
+      started = true
       maintenance = setInterval(() => {
-        maintain().catch((error: unknown) => log.error('webhook maintenance failed', { err: error }))
+        maintaining = maintaining
+          .then(maintain)
+          .catch((error: unknown) => log.error('webhook maintenance failed', { err: error }))
         wake()
       }, settings.pollIntervalMs).unref()
       wake()
@@ -173,6 +179,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
       clearInterval(maintenance)
       // A pass already claiming finishes first, so that its claims are tracked below.
       while (pumping) await new Promise((resolve) => setImmediate(resolve))
+      await maintaining
       const all = Promise.all([...inFlight])
       let graceTimer: NodeJS.Timeout | undefined
       const grace = new Promise<void>((resolve) => (graceTimer = setTimeout(resolve, graceMs)))
