@@ -19,4 +19,9 @@ export {
   type ProgressDBClient,
   type ProgressDBErrorCode,
   type RequestOptions,
+  type ChatEvent,
+  type SubscribeOptions,
+  type SubscribeThreadsOptions,
+  type ThreadListSubscription,
+  type ThreadSubscription,
 } from '@progressdb/js'

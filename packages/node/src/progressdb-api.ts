@@ -34,8 +34,12 @@ export type HardDeleteOptions = RequestOptions & { hard?: boolean }
  */
 export interface ProgressDB extends AdminClient {
   /**
-   * A @progressdb/js client acting as `userId`: page iterators, stores, everything.
+   * A @progressdb/js client acting as `userId`: page iterators, stores, live subscriptions
+   * (over the `ws` package, credentials in headers), everything.
    * @example for await (const m of db.forUser('u1').messages('chat-1').older()) console.log(m.id)
+   * @example
+   * const bot = db.forUser('bot')
+   * const sub = bot.subscribe('chat-1', { onEvents: (events) => events.forEach(reply) })
    */
   forUser(userId: string): ProgressDBClient
   /**

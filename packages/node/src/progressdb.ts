@@ -11,6 +11,7 @@ import {
 } from '@progressdb/js'
 import type { SignResponse } from '@progressdb/protocol'
 import { createAdminClient } from './admin-client.js'
+import { NodeWebSocket } from './header-web-socket.js'
 import type { HardDeleteOptions, ProgressDB } from './progressdb-api.js'
 import { userArgs, type UserArgs } from './user-args.js'
 
@@ -59,7 +60,8 @@ export function ProgressDB(options: ProgressDBOptions): ProgressDB {
   const { baseUrl, fetch, timeoutMs, retry, headers } = options
   const http = { baseUrl, fetch, timeoutMs, retry, headers }
   const backend = createTransport({ ...http, credentials: { apiKey } })
-  const as = (userId: string) => createClient({ ...http, backendKey: apiKey, userId })
+  const as = (userId: string) =>
+    createClient({ ...http, backendKey: apiKey, userId, WebSocket: NodeWebSocket })
 
   const db: ProgressDB = {
     ...createAdminClient(http, () =>
