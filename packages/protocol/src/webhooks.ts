@@ -34,7 +34,9 @@ export const CreateWebhookRequest = Type.Object(
     events: WebhookEventFilter,
     secret: Type.Optional(Secret),
     description: Type.Optional(Description),
-    enabled: Type.Optional(Type.Boolean({ description: 'Disabled endpoints get no new deliveries.' })),
+    enabled: Type.Optional(
+      Type.Boolean({ description: 'Disabled endpoints get no new deliveries.' }),
+    ),
   },
   strict,
 )
@@ -70,7 +72,9 @@ export type Webhook = Static<typeof Webhook>
 export const WebhookResponse = Type.Object({
   webhook: Webhook,
   secret: Type.Optional(
-    Type.String({ description: 'Only in the response to a create: the signing secret, shown once.' }),
+    Type.String({
+      description: 'Only in the response to a create: the signing secret, shown once.',
+    }),
   ),
 })
 export type WebhookResponse = Static<typeof WebhookResponse>
@@ -96,7 +100,9 @@ export const WebhookDelivery = Type.Object({
   last_error: Type.Union([Type.String(), Type.Null()], {
     description: 'Why the latest attempt failed (status, timeout, connection error).',
   }),
-  next_attempt_ts: Type.Union([Type.Integer(), Type.Null()], { description: 'Null once delivered or failed.' }),
+  next_attempt_ts: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Null once delivered or failed.',
+  }),
   created_ts: Type.Integer(),
   updated_ts: Type.Integer(),
   delivered_ts: Type.Union([Type.Integer(), Type.Null()]),

@@ -22,7 +22,9 @@ export interface WebhookReceiver {
  * A real HTTP receiver on loopback. `answer(n)` gives the status for the n-th request (1-based),
  * or `'hold'` to keep the request open without answering.
  */
-export async function startWebhookReceiver(answer: (n: number) => number | 'hold' = () => 200): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(
+  answer: (n: number) => number | 'hold' = () => 200,
+): Promise<WebhookReceiver> {
   const received: ReceivedDelivery[] = []
   const held = new Set<http.ServerResponse>()
   const waiters: (() => void)[] = []
@@ -30,7 +32,11 @@ export async function startWebhookReceiver(answer: (n: number) => number | 'hold
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
-      const entry: ReceivedDelivery = { headers: req.headers, raw: Buffer.concat(chunks).toString('utf8'), answered: undefined }
+      const entry: ReceivedDelivery = {
+        headers: req.headers,
+        raw: Buffer.concat(chunks).toString('utf8'),
+        answered: undefined,
+      }
       received.push(entry)
       const status = answer(received.length)
       if (status === 'hold') held.add(res)
@@ -75,21 +81,28 @@ export function verifyProgressDBWebhook(
 ): boolean {
   const timestamp = headers['progressdb-webhook-timestamp']
   const signature = headers['progressdb-webhook-signature']
-  if (typeof timestamp !== 'string' || typeof signature !== 'string' || !/^\d+$/.test(timestamp)) return false
+  if (typeof timestamp !== 'string' || typeof signature !== 'string' || !/^\d+$/.test(timestamp))
+    return false
   if (Math.abs(nowMs / 1000 - Number(timestamp)) > 300) return false
-  const expected = 'v1=' + createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')
+  const expected =
+    'v1=' + createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest('hex')
   const a = Buffer.from(expected)
   const b = Buffer.from(signature)
   return a.length === b.length && timingSafeEqual(a, b)
 }
 
 /** Polls `read` until `done` holds for its value (or fails after the deadline). */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await read()
     if (done(value)) return value
-    if (Date.now() > deadline) throw new Error(`condition not met in time; last value: ${JSON.stringify(value)}`)
+    if (Date.now() > deadline)
+      throw new Error(`condition not met in time; last value: ${JSON.stringify(value)}`)
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }

@@ -10,9 +10,16 @@ import { openLmdbStore } from '../src/store/lmdb/lmdb-store.js'
 import { buildChangeRecord, buildThreadRecord } from '../src/store/record-builders.js'
 import { withWebhookOutbox } from '../src/webhooks/outbox-store.js'
 import { backoffMs } from '../src/webhooks/retry-policy.js'
-import { createWebhookDispatcher, type DispatcherSettings } from '../src/webhooks/webhook-dispatcher.js'
+import {
+  createWebhookDispatcher,
+  type DispatcherSettings,
+} from '../src/webhooks/webhook-dispatcher.js'
 import { openWebhookRegistry, type WebhookRegistry } from '../src/webhooks/webhook-registry.js'
-import { startWebhookReceiver, verifyProgressDBWebhook, type WebhookReceiver } from './webhook-receiver.js'
+import {
+  startWebhookReceiver,
+  verifyProgressDBWebhook,
+  type WebhookReceiver,
+} from './webhook-receiver.js'
 
 const T0 = 1_800_000_000_000
 const SECRET = 'dispatcher-test-secret-0123'
@@ -49,9 +56,18 @@ describe('webhook dispatcher', () => {
 
   const setUp = async (answer: (n: number) => number | 'hold') => {
     receiver = await startWebhookReceiver(answer)
-    const endpoint = { id: 'ep', url: receiver.url, events: ['message.created' as const], secret: SECRET }
+    const endpoint = {
+      id: 'ep',
+      url: receiver.url,
+      events: ['message.created' as const],
+      secret: SECRET,
+    }
     const registry = await openWebhookRegistry([endpoint], store.webhooks, T0)
-    const outboxStore = withWebhookOutbox(store, { registry, newId: createIdGenerator(clock), onEnqueued: () => undefined })
+    const outboxStore = withWebhookOutbox(store, {
+      registry,
+      newId: createIdGenerator(clock),
+      onEnqueued: () => undefined,
+    })
     await createThread(outboxStore, buildThreadRecord({ id: 't' }))
     return { registry, outboxStore, receiver }
   }
@@ -60,11 +76,21 @@ describe('webhook dispatcher', () => {
     for (let i = 0; i < count; i++)
       await commit(target, 't', (snap) => {
         const change = snap.thread!.last_change + 1
-        return { thread: { ...snap.thread!, last_change: change }, events: [buildChangeRecord({ change, ts: now })] }
+        return {
+          thread: { ...snap.thread!, last_change: change },
+          events: [buildChangeRecord({ change, ts: now })],
+        }
       })
   }
   const dispatcher = (registry: WebhookRegistry, random = () => 0.5) =>
-    createWebhookDispatcher({ store: store.webhooks, registry, clock, log, settings: SETTINGS, random })
+    createWebhookDispatcher({
+      store: store.webhooks,
+      registry,
+      clock,
+      log,
+      settings: SETTINGS,
+      random,
+    })
 
   it('backs off exponentially with full jitter, capped, until the max age, then fails the delivery for good', async () => {
     const { registry, outboxStore, receiver } = await setUp(() => 503)
@@ -90,14 +116,23 @@ describe('webhook dispatcher', () => {
     }
     expect(dueTimes).toEqual([500, 1500, 3500, 5500, 7500, 9500])
     const failed = (await store.webhooks.getDelivery('ep', pending!.id))!
-    expect(failed).toMatchObject({ status: 'failed', attempts: 7, next_attempt_ts: null, payload: null })
+    expect(failed).toMatchObject({
+      status: 'failed',
+      attempts: 7,
+      next_attempt_ts: null,
+      payload: null,
+    })
     expect(failed.last_error).toMatch(/^HTTP 503; gave up after 7 attempts$/)
     expect(d.stats()).toMatchObject({ delivered: 0, retried: 6, failed: 1, in_flight: 0 })
 
     expect(receiver.received).toHaveLength(7)
-    expect(new Set(receiver.received.map((r) => r.headers['progressdb-webhook-id']))).toEqual(new Set([pending!.id]))
+    expect(new Set(receiver.received.map((r) => r.headers['progressdb-webhook-id']))).toEqual(
+      new Set([pending!.id]),
+    )
     const last = receiver.received[6]!
-    expect(last.headers['progressdb-webhook-timestamp']).toBe(String(Math.floor((T0 + 9500) / 1000)))
+    expect(last.headers['progressdb-webhook-timestamp']).toBe(
+      String(Math.floor((T0 + 9500) / 1000)),
+    )
     expect(verifyProgressDBWebhook(SECRET, last.headers, last.raw, T0 + 9500)).toBe(true)
     now += 10 * SETTINGS.maxAgeMs
     expect(await d.runDue()).toBe(0)
@@ -105,7 +140,9 @@ describe('webhook dispatcher', () => {
 
   it('keeps every backoff below its cap and at or above zero', () => {
     const policy = { initialDelayMs: 100, maxDelayMs: 1000, maxAgeMs: 1 }
-    expect([1, 2, 3, 4, 5, 60].map((n) => backoffMs(n, policy, () => 0.999999))).toEqual([99, 199, 399, 799, 999, 999])
+    expect([1, 2, 3, 4, 5, 60].map((n) => backoffMs(n, policy, () => 0.999999))).toEqual([
+      99, 199, 399, 799, 999, 999,
+    ])
     expect([1, 2, 60].map((n) => backoffMs(n, policy, () => 0))).toEqual([0, 0, 0])
   })
 
@@ -133,19 +170,32 @@ describe('webhook dispatcher', () => {
     await d.stop(0)
     await running
     const [delivery] = await store.webhooks.listDeliveries('ep', { limit: 10 })
-    expect(delivery).toMatchObject({ status: 'pending', attempts: 0, lease: null, next_attempt_ts: now })
+    expect(delivery).toMatchObject({
+      status: 'pending',
+      attempts: 0,
+      lease: null,
+      next_attempt_ts: now,
+    })
     expect(await store.webhooks.nextDueTs()).toBe(now)
   })
 
   it('enqueues nothing when the change does not commit, and nothing for unsubscribed types', async () => {
     const { outboxStore } = await setUp(() => 200)
-    const failing = outboxStore.mutateThread('t', {}, () => {
-      throw new Error('rule says no')
-    }, 'fast')
+    const failing = outboxStore.mutateThread(
+      't',
+      {},
+      () => {
+        throw new Error('rule says no')
+      },
+      'fast',
+    )
     await expect(failing).rejects.toThrow('rule says no')
     await commit(outboxStore, 't', (snap) => {
       const change = snap.thread!.last_change + 1
-      return { thread: { ...snap.thread!, last_change: change }, events: [buildChangeRecord({ change, type: 'reaction.added' })] }
+      return {
+        thread: { ...snap.thread!, last_change: change },
+        events: [buildChangeRecord({ change, type: 'reaction.added' })],
+      }
     })
     expect(await store.webhooks.listDeliveries('ep', { limit: 10 })).toEqual([])
     await logChanges(outboxStore, 1)

@@ -1,28 +1,12 @@
 import fs from 'node:fs'
-import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { spawnServer, type ServerProcess } from '../src/bench/server-process.js'
 import { crashEnv, headersFor } from './crash-workload.js'
+import { postFresh } from './fresh-connection.js'
 import { openEventStream } from './sse-client.js'
-
-/** One request on a new connection (no keep-alive), so node:cluster hands it to the next worker. */
-function postFresh(url: string, pathname: string, body: unknown): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${url}${pathname}`,
-      { method: 'POST', agent: false, headers: { ...headersFor('writer-0', 'fast'), connection: 'close' } },
-      (res) => {
-        res.resume()
-        res.on('end', () => resolve(res.statusCode ?? 0))
-      },
-    )
-    req.on('error', reject)
-    req.end(JSON.stringify(body))
-  })
-}
 
 describe('--workers 2', () => {
   let server: ServerProcess

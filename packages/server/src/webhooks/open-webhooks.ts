@@ -25,7 +25,13 @@ export async function openWebhooks(deps: {
   const { settings, store, clock, log } = deps
   const newId = createIdGenerator(clock)
   const registry = await openWebhookRegistry(settings.endpoints, store.webhooks, clock.now())
-  const dispatcher = createWebhookDispatcher({ store: store.webhooks, registry, clock, log, settings })
+  const dispatcher = createWebhookDispatcher({
+    store: store.webhooks,
+    registry,
+    clock,
+    log,
+    settings,
+  })
   return {
     store: withWebhookOutbox(store, { registry, newId, onEnqueued: () => dispatcher.wake() }),
     admin: createWebhookAdmin({ store: store.webhooks, registry, newId, now: () => clock.now() }),

@@ -7,7 +7,8 @@ export interface RetryPolicy {
 }
 
 /** What one attempt came back with: an HTTP status, or an error before any status. */
-export type AttemptResult = { statusCode: number; error: null } | { statusCode: null; error: string }
+export type AttemptResult =
+  { statusCode: number; error: null } | { statusCode: null; error: string }
 
 /**
  * Exponential backoff with full jitter: the n-th retry waits a uniform random time below
@@ -28,10 +29,15 @@ export function outcomeOf(
   random: () => number,
 ): AttemptOutcome {
   const { statusCode } = result
-  if (statusCode !== null && statusCode >= 200 && statusCode < 300) return { kind: 'delivered', statusCode }
+  if (statusCode !== null && statusCode >= 200 && statusCode < 300)
+    return { kind: 'delivered', statusCode }
   const error = result.error ?? `HTTP ${statusCode}`
   const nextAttemptTs = now + backoffMs(delivery.attempts, policy, random)
   if (nextAttemptTs - delivery.created_ts > policy.maxAgeMs)
-    return { kind: 'failed', statusCode, error: `${error}; gave up after ${delivery.attempts} attempts` }
+    return {
+      kind: 'failed',
+      statusCode,
+      error: `${error}; gave up after ${delivery.attempts} attempts`,
+    }
   return { kind: 'retry', statusCode, error, nextAttemptTs }
 }

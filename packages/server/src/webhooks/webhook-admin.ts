@@ -59,7 +59,10 @@ export function createWebhookAdmin(deps: WebhookAdminDeps): WebhookAdmin {
   const findWritable = async (id: string): Promise<WebhookEndpoint> => {
     const endpoint = await find(id)
     if (registry.isConfigured(id))
-      throw new AppError('WEBHOOK_READ_ONLY', 'This endpoint comes from the config file; change it there.')
+      throw new AppError(
+        'WEBHOOK_READ_ONLY',
+        'This endpoint comes from the config file; change it there.',
+      )
     return endpoint
   }
 

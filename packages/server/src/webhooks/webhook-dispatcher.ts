@@ -79,27 +79,48 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
     } else {
       const signal = AbortSignal.any([AbortSignal.timeout(settings.timeoutMs), shutdown.signal])
       const result = await sendAttempt(endpoint, delivery, clock.now(), signal)
-      outcome = shutdown.signal.aborted ? { kind: 'released' } : outcomeOf(delivery, result, clock.now(), settings, random)
+      outcome = shutdown.signal.aborted
+        ? { kind: 'released' }
+        : outcomeOf(delivery, result, clock.now(), settings, random)
     }
     if (!(await store.completeAttempt(delivery, outcome, clock.now()))) return
     record(delivery, outcome)
   }
 
   const record = (delivery: DeliveryRecord, outcome: AttemptOutcome) => {
-    const fields = { webhook_id: delivery.webhook_id, delivery_id: delivery.id, event_type: delivery.event_type, attempts: delivery.attempts }
+    const fields = {
+      webhook_id: delivery.webhook_id,
+      delivery_id: delivery.id,
+      event_type: delivery.event_type,
+      attempts: delivery.attempts,
+    }
     if (outcome.kind === 'delivered') counts.delivered++
     else if (outcome.kind === 'retry') {
       counts.retried++
-      log.warn('webhook attempt failed; will retry', { ...fields, status_code: outcome.statusCode, error: outcome.error, next_attempt_ts: outcome.nextAttemptTs })
+      log.warn('webhook attempt failed; will retry', {
+        ...fields,
+        status_code: outcome.statusCode,
+        error: outcome.error,
+        next_attempt_ts: outcome.nextAttemptTs,
+      })
     } else if (outcome.kind === 'failed') {
       counts.failed++
-      log.warn('webhook delivery failed for good', { ...fields, status_code: outcome.statusCode, error: outcome.error })
+      log.warn('webhook delivery failed for good', {
+        ...fields,
+        status_code: outcome.statusCode,
+        error: outcome.error,
+      })
     }
   }
 
   const track = (delivery: DeliveryRecord) => {
     const running: Promise<void> = attempt(delivery)
-      .catch((error: unknown) => log.error('webhook attempt could not be recorded', { delivery_id: delivery.id, err: error }))
+      .catch((error: unknown) =>
+        log.error('webhook attempt could not be recorded', {
+          delivery_id: delivery.id,
+          err: error,
+        }),
+      )
       .finally(() => {
         inFlight.delete(running)
         wake()
@@ -112,7 +133,10 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
 
   const schedule = async () => {
     const next = await store.nextDueTs()
-    const wait = next === undefined ? settings.pollIntervalMs : Math.max(0, Math.min(next - clock.now(), settings.pollIntervalMs))
+    const wait =
+      next === undefined
+        ? settings.pollIntervalMs
+        : Math.max(0, Math.min(next - clock.now(), settings.pollIntervalMs))
     clearTimeout(timer)
     if (!stopped) timer = setTimeout(wake, wait).unref()
   }

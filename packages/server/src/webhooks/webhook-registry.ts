@@ -72,7 +72,8 @@ export async function openWebhookRegistry(
     }
     byType = next
   }
-  const reload = async () => rebuild((await store.listWebhooks()).map((r) => ({ ...r, source: 'api' as const })))
+  const reload = async () =>
+    rebuild((await store.listWebhooks()).map((r) => ({ ...r, source: 'api' as const })))
   await reload()
 
   return {

@@ -39,7 +39,10 @@ export async function sendAttempt(
 }
 
 function reasonOf(error: unknown, signal: AbortSignal): string {
-  if (signal.aborted) return signal.reason instanceof Error && signal.reason.name === 'TimeoutError' ? 'timed out' : 'aborted'
+  if (signal.aborted)
+    return signal.reason instanceof Error && signal.reason.name === 'TimeoutError'
+      ? 'timed out'
+      : 'aborted'
   const cause = (error as { cause?: { code?: unknown } }).cause
   return typeof cause?.code === 'string' ? `connection failed (${cause.code})` : 'connection failed'
 }

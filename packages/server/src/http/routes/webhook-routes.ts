@@ -28,7 +28,8 @@ export function webhookRoutes(webhooks: WebhookAdmin): Route[] {
       method: 'POST',
       path: '/admin/webhooks',
       access: 'admin',
-      summary: 'Register an endpoint `{url, events, secret?, description?, enabled?}`; the secret is returned once.',
+      summary:
+        'Register an endpoint `{url, events, secret?, description?, enabled?}`; the secret is returned once.',
       body: CreateWebhookRequest,
       response: WebhookResponse,
       successStatus: 201,
@@ -40,13 +41,17 @@ export function webhookRoutes(webhooks: WebhookAdmin): Route[] {
       access: 'admin',
       summary: 'One endpoint.',
       response: WebhookResponse,
-      handle: async ({ params }) => ({ status: 200, body: { webhook: await webhooks.get(params.webhookId!) } }),
+      handle: async ({ params }) => ({
+        status: 200,
+        body: { webhook: await webhooks.get(params.webhookId!) },
+      }),
     }),
     route<UpdateWebhookRequest>({
       method: 'PATCH',
       path: WEBHOOK,
       access: 'admin',
-      summary: 'Change `url`, `events`, `secret`, `description` or `enabled`; config endpoints are read-only.',
+      summary:
+        'Change `url`, `events`, `secret`, `description` or `enabled`; config endpoints are read-only.',
       body: UpdateWebhookRequest,
       response: WebhookResponse,
       handle: async ({ params, body }) => ({
@@ -69,7 +74,8 @@ export function webhookRoutes(webhooks: WebhookAdmin): Route[] {
       method: 'GET',
       path: `${WEBHOOK}/deliveries`,
       access: 'admin',
-      summary: 'The delivery log, newest first: status, attempts, last status code or error, next attempt.',
+      summary:
+        'The delivery log, newest first: status, attempts, last status code or error, next attempt.',
       response: WebhookDeliveryListResponse,
       query: {
         limit: `page size (default 50, max ${DELIVERIES_PAGE_MAX})`,
@@ -77,7 +83,9 @@ export function webhookRoutes(webhooks: WebhookAdmin): Route[] {
         status: 'pending, delivered or failed',
       },
       handle: async ({ params, query }) => {
-        const status = query.has('status') ? enumParam(query, 'status', WEBHOOK_DELIVERY_STATUSES, 'pending') : undefined
+        const status = query.has('status')
+          ? enumParam(query, 'status', WEBHOOK_DELIVERY_STATUSES, 'pending')
+          : undefined
         const before = stringParam(query, 'before', 128)
         return {
           status: 200,

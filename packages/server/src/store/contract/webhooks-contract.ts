@@ -50,7 +50,11 @@ export function describeWebhooksContract(open: OpenChatStore): void {
       await commit(sut.store, threadId, (snap) => {
         const thread = snap.thread!
         const change = thread.last_change + 1
-        return { thread: { ...thread, last_change: change }, events: [buildChangeRecord({ change })], outbox }
+        return {
+          thread: { ...thread, last_change: change },
+          events: [buildChangeRecord({ change })],
+          outbox,
+        }
       })
     }
     const ids = (list: readonly { id: string }[]) => list.map((d) => d.id)
@@ -58,9 +62,13 @@ export function describeWebhooksContract(open: OpenChatStore): void {
     it('stores, lists, replaces and deletes endpoints', async () => {
       const w = sut.store.webhooks
       await w.putWebhook(buildWebhook({ id: 'wh-b' }))
-      await w.putWebhook(buildWebhook({ id: 'wh-a', events: ['message.created', 'reaction.added'] }))
+      await w.putWebhook(
+        buildWebhook({ id: 'wh-a', events: ['message.created', 'reaction.added'] }),
+      )
       expect(ids(await w.listWebhooks())).toEqual(['wh-a', 'wh-b'])
-      expect(await w.getWebhook('wh-a')).toEqual(buildWebhook({ id: 'wh-a', events: ['message.created', 'reaction.added'] }))
+      expect(await w.getWebhook('wh-a')).toEqual(
+        buildWebhook({ id: 'wh-a', events: ['message.created', 'reaction.added'] }),
+      )
       await w.putWebhook(buildWebhook({ id: 'wh-a', enabled: false }))
       expect((await w.getWebhook('wh-a'))?.enabled).toBe(false)
       expect(await w.deleteWebhook('wh-a')).toBe(true)
@@ -71,7 +79,10 @@ export function describeWebhooksContract(open: OpenChatStore): void {
 
     it('writes the outbox in the transaction of the change, and nothing when the change aborts', async () => {
       await createThread(sut.store, buildThreadRecord({ id: 't' }))
-      await commitWithOutbox([buildDelivery({ id: 'd1' }), buildDelivery({ id: 'd2', webhook_id: 'wh2' })])
+      await commitWithOutbox([
+        buildDelivery({ id: 'd1' }),
+        buildDelivery({ id: 'd2', webhook_id: 'wh2' }),
+      ])
       expect(await sut.store.webhooks.getDelivery('wh1', 'd1')).toEqual(buildDelivery({ id: 'd1' }))
       expect(ids(await sut.store.webhooks.listDeliveries('wh2', { limit: 10 }))).toEqual(['d2'])
 
@@ -82,9 +93,14 @@ export function describeWebhooksContract(open: OpenChatStore): void {
         outbox: [buildDelivery({ id: 'd3' })],
       }))
       await expect(broken).rejects.toThrow()
-      const throwing = sut.store.mutateThread('t', {}, () => {
-        throw new Error('rule broken')
-      }, 'fast')
+      const throwing = sut.store.mutateThread(
+        't',
+        {},
+        () => {
+          throw new Error('rule broken')
+        },
+        'fast',
+      )
       await expect(throwing).rejects.toThrow('rule broken')
       expect(await sut.store.webhooks.getDelivery('wh1', 'd3')).toBeUndefined()
       expect(ids(await sut.store.webhooks.listDeliveries('wh1', { limit: 10 }))).toEqual(['d1'])
@@ -92,9 +108,14 @@ export function describeWebhooksContract(open: OpenChatStore): void {
 
     it('writes the outbox of a thread purge, and keeps it after the thread is gone', async () => {
       await createThread(sut.store, buildThreadRecord({ id: 'gone' }))
-      await commit(sut.store, 'gone', () => ({ purgeThread: true, outbox: [buildDelivery({ id: 'd1', thread_id: 'gone' })] }))
+      await commit(sut.store, 'gone', () => ({
+        purgeThread: true,
+        outbox: [buildDelivery({ id: 'd1', thread_id: 'gone' })],
+      }))
       expect(await sut.store.getThread('gone')).toBeUndefined()
-      expect((await sut.store.webhooks.getDelivery('wh1', 'd1'))?.payload).toBe('{"type":"message.created"}')
+      expect((await sut.store.webhooks.getDelivery('wh1', 'd1'))?.payload).toBe(
+        '{"type":"message.created"}',
+      )
       await purgeThread(sut.store, 'gone')
       expect(await sut.store.webhooks.getDelivery('wh1', 'd1')).toBeDefined()
     })
@@ -135,9 +156,16 @@ export function describeWebhooksContract(open: OpenChatStore): void {
       const w = sut.store.webhooks
       const [stale] = await w.claimDueDeliveries(T0, 10, 1)
       const [current] = await w.claimDueDeliveries(T0 + 10, LEASE_MS, 1)
-      expect(await w.completeAttempt(stale!, { kind: 'delivered', statusCode: 200 }, T0 + 20)).toBe(false)
+      expect(await w.completeAttempt(stale!, { kind: 'delivered', statusCode: 200 }, T0 + 20)).toBe(
+        false,
+      )
 
-      const retry = { kind: 'retry', statusCode: 503, error: 'HTTP 503', nextAttemptTs: T0 + 900 } as const
+      const retry = {
+        kind: 'retry',
+        statusCode: 503,
+        error: 'HTTP 503',
+        nextAttemptTs: T0 + 900,
+      } as const
       expect(await w.completeAttempt(current!, retry, T0 + 20)).toBe(true)
       expect(await w.getDelivery('wh1', 'd1')).toMatchObject({
         status: 'pending',
@@ -148,11 +176,15 @@ export function describeWebhooksContract(open: OpenChatStore): void {
         lease: null,
       })
       // The lease ended with the outcome: completing it again changes nothing.
-      expect(await w.completeAttempt(current!, { kind: 'delivered', statusCode: 200 }, T0 + 30)).toBe(false)
+      expect(
+        await w.completeAttempt(current!, { kind: 'delivered', statusCode: 200 }, T0 + 30),
+      ).toBe(false)
       expect(await w.nextDueTs()).toBe(T0 + 900)
 
       const [third] = await w.claimDueDeliveries(T0 + 900, LEASE_MS, 1)
-      expect(await w.completeAttempt(third!, { kind: 'delivered', statusCode: 204 }, T0 + 950)).toBe(true)
+      expect(
+        await w.completeAttempt(third!, { kind: 'delivered', statusCode: 204 }, T0 + 950),
+      ).toBe(true)
       expect(await w.getDelivery('wh1', 'd1')).toMatchObject({
         status: 'delivered',
         attempts: 3,
@@ -172,7 +204,11 @@ export function describeWebhooksContract(open: OpenChatStore): void {
       const w = sut.store.webhooks
       const claimed = await w.claimDueDeliveries(T0, LEASE_MS, 10)
       const byId = new Map(claimed.map((d) => [d.id, d]))
-      await w.completeAttempt(byId.get('fails')!, { kind: 'failed', statusCode: null, error: 'timed out' }, T0 + 5)
+      await w.completeAttempt(
+        byId.get('fails')!,
+        { kind: 'failed', statusCode: null, error: 'timed out' },
+        T0 + 5,
+      )
       await w.completeAttempt(byId.get('released')!, { kind: 'released' }, T0 + 5)
       expect(await w.getDelivery('wh1', 'fails')).toMatchObject({
         status: 'failed',
@@ -180,26 +216,38 @@ export function describeWebhooksContract(open: OpenChatStore): void {
         next_attempt_ts: null,
         payload: null,
       })
-      expect(await w.getDelivery('wh1', 'released')).toMatchObject({ status: 'pending', attempts: 0, next_attempt_ts: T0 + 5 })
+      expect(await w.getDelivery('wh1', 'released')).toMatchObject({
+        status: 'pending',
+        attempts: 0,
+        next_attempt_ts: T0 + 5,
+      })
       expect(ids(await w.claimDueDeliveries(T0 + 5, LEASE_MS, 10))).toEqual(['released'])
     })
 
     it('lists an endpoint log newest first, by pages and by status', async () => {
       await createThread(sut.store, buildThreadRecord({ id: 't' }))
-      const all = ['d1', 'd2', 'd3', 'd4', 'd5'].map((id, i) => buildDelivery({ id, status: i % 2 ? 'delivered' : 'pending' }))
+      const all = ['d1', 'd2', 'd3', 'd4', 'd5'].map((id, i) =>
+        buildDelivery({ id, status: i % 2 ? 'delivered' : 'pending' }),
+      )
       await commitWithOutbox([...all, buildDelivery({ id: 'other', webhook_id: 'wh9' })])
       const w = sut.store.webhooks
       expect(ids(await w.listDeliveries('wh1', { limit: 2 }))).toEqual(['d5', 'd4'])
       expect(ids(await w.listDeliveries('wh1', { limit: 2, before: 'd4' }))).toEqual(['d3', 'd2'])
       expect(ids(await w.listDeliveries('wh1', { limit: 10, before: 'd2' }))).toEqual(['d1'])
-      expect(ids(await w.listDeliveries('wh1', { limit: 10, status: 'delivered' }))).toEqual(['d4', 'd2'])
+      expect(ids(await w.listDeliveries('wh1', { limit: 10, status: 'delivered' }))).toEqual([
+        'd4',
+        'd2',
+      ])
       expect(ids(await w.listDeliveries('wh', { limit: 10 }))).toEqual([])
     })
 
     it('deleting an endpoint removes its log and its pending deliveries', async () => {
       await createThread(sut.store, buildThreadRecord({ id: 't' }))
       await sut.store.webhooks.putWebhook(buildWebhook({ id: 'wh1' }))
-      await commitWithOutbox([buildDelivery({ id: 'd1' }), buildDelivery({ id: 'd2', webhook_id: 'wh2' })])
+      await commitWithOutbox([
+        buildDelivery({ id: 'd1' }),
+        buildDelivery({ id: 'd2', webhook_id: 'wh2' }),
+      ])
       expect(await sut.store.webhooks.deleteWebhook('wh1')).toBe(true)
       expect(await sut.store.webhooks.listDeliveries('wh1', { limit: 10 })).toEqual([])
       expect(ids(await sut.store.webhooks.claimDueDeliveries(T0, LEASE_MS, 10))).toEqual(['d2'])
@@ -211,8 +259,19 @@ export function describeWebhooksContract(open: OpenChatStore): void {
         buildDelivery({ id: 'a1', status: 'delivered', next_attempt_ts: null, created_ts: T0 }),
         buildDelivery({ id: 'a2', created_ts: T0 + 1 }),
         buildDelivery({ id: 'a3', status: 'failed', next_attempt_ts: null, created_ts: T0 + 2 }),
-        buildDelivery({ id: 'a4', status: 'delivered', next_attempt_ts: null, created_ts: T0 + 100 }),
-        buildDelivery({ id: 'b1', webhook_id: 'wh2', status: 'failed', next_attempt_ts: null, created_ts: T0 }),
+        buildDelivery({
+          id: 'a4',
+          status: 'delivered',
+          next_attempt_ts: null,
+          created_ts: T0 + 100,
+        }),
+        buildDelivery({
+          id: 'b1',
+          webhook_id: 'wh2',
+          status: 'failed',
+          next_attempt_ts: null,
+          created_ts: T0,
+        }),
       ])
       const w = sut.store.webhooks
       expect(await w.pruneDeliveries(T0 + 50, 100)).toBe(3)

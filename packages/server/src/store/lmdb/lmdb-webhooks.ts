@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import type { AttemptOutcome, DeliveryQuery, DeliveryRecord, WebhookRecord, WebhookStore } from '../webhook-store.js'
+import type {
+  AttemptOutcome,
+  DeliveryQuery,
+  DeliveryRecord,
+  WebhookRecord,
+  WebhookStore,
+} from '../webhook-store.js'
 import { KEY_MAX, type LmdbLayout } from './lmdb-layout.js'
 
 const toBytes = (value: unknown) => Buffer.from(JSON.stringify(value))
@@ -18,11 +24,16 @@ function putDelivery(layout: LmdbLayout, entry: DeliveryRecord): void {
 
 /** Replaces a stored delivery, moving its due-index entry along with `next_attempt_ts`. */
 function replaceDelivery(layout: LmdbLayout, before: DeliveryRecord, after: DeliveryRecord): void {
-  if (before.next_attempt_ts !== null) layout.outboxDue.removeSync([before.next_attempt_ts, before.webhook_id, before.id])
+  if (before.next_attempt_ts !== null)
+    layout.outboxDue.removeSync([before.next_attempt_ts, before.webhook_id, before.id])
   putDelivery(layout, after)
 }
 
-function readDelivery(layout: LmdbLayout, webhookId: string, id: string): DeliveryRecord | undefined {
+function readDelivery(
+  layout: LmdbLayout,
+  webhookId: string,
+  id: string,
+): DeliveryRecord | undefined {
   const bytes = layout.outbox.get([webhookId, id])
   return bytes ? fromBytes<DeliveryRecord>(bytes) : undefined
 }
@@ -32,11 +43,31 @@ function settle(delivery: DeliveryRecord, outcome: AttemptOutcome, now: number):
   const base = { ...delivery, lease: null, updated_ts: now }
   switch (outcome.kind) {
     case 'delivered':
-      return { ...base, status: 'delivered', payload: null, next_attempt_ts: null, delivered_ts: now, last_status_code: outcome.statusCode, last_error: null }
+      return {
+        ...base,
+        status: 'delivered',
+        payload: null,
+        next_attempt_ts: null,
+        delivered_ts: now,
+        last_status_code: outcome.statusCode,
+        last_error: null,
+      }
     case 'retry':
-      return { ...base, next_attempt_ts: outcome.nextAttemptTs, last_status_code: outcome.statusCode, last_error: outcome.error }
+      return {
+        ...base,
+        next_attempt_ts: outcome.nextAttemptTs,
+        last_status_code: outcome.statusCode,
+        last_error: outcome.error,
+      }
     case 'failed':
-      return { ...base, status: 'failed', payload: null, next_attempt_ts: null, last_status_code: outcome.statusCode, last_error: outcome.error }
+      return {
+        ...base,
+        status: 'failed',
+        payload: null,
+        next_attempt_ts: null,
+        last_status_code: outcome.statusCode,
+        last_error: outcome.error,
+      }
     case 'released':
       return { ...base, attempts: delivery.attempts - 1, next_attempt_ts: now }
   }
@@ -63,7 +94,8 @@ export function createLmdbWebhookStore(layout: LmdbLayout): WebhookStore {
         const keys = [...layout.outbox.getKeys({ start: [id], end: [id, KEY_MAX] })]
         for (const key of keys) {
           const delivery = readDelivery(layout, key[0], key[1])
-          if (delivery?.next_attempt_ts != null) layout.outboxDue.removeSync([delivery.next_attempt_ts, id, delivery.id])
+          if (delivery?.next_attempt_ts != null)
+            layout.outboxDue.removeSync([delivery.next_attempt_ts, id, delivery.id])
           layout.outbox.removeSync(key)
         }
         return true
@@ -79,7 +111,13 @@ export function createLmdbWebhookStore(layout: LmdbLayout): WebhookStore {
             layout.outboxDue.removeSync([ts, webhookId, id])
             continue
           }
-          const leased = { ...delivery, lease: randomUUID(), attempts: delivery.attempts + 1, next_attempt_ts: now + leaseMs, updated_ts: now }
+          const leased = {
+            ...delivery,
+            lease: randomUUID(),
+            attempts: delivery.attempts + 1,
+            next_attempt_ts: now + leaseMs,
+            updated_ts: now,
+          }
           replaceDelivery(layout, delivery, leased)
           claimed.push(leased)
         }
@@ -88,7 +126,8 @@ export function createLmdbWebhookStore(layout: LmdbLayout): WebhookStore {
     completeAttempt: (delivery, outcome, now) =>
       write(() => {
         const current = readDelivery(layout, delivery.webhook_id, delivery.id)
-        if (!current || current.status !== 'pending' || current.lease !== delivery.lease) return false
+        if (!current || current.status !== 'pending' || current.lease !== delivery.lease)
+          return false
         replaceDelivery(layout, current, settle(current, outcome, now))
         return true
       }),
@@ -117,11 +156,16 @@ export function createLmdbWebhookStore(layout: LmdbLayout): WebhookStore {
         let from: [string] | [string, string] = ['']
         // One endpoint's log at a time: ids are time-ordered, so each stops at the cutoff.
         for (;;) {
-          const next: [string, string] | undefined = [...layout.outbox.getKeys({ start: from, limit: 1 })][0]
+          const next: [string, string] | undefined = [
+            ...layout.outbox.getKeys({ start: from, limit: 1 }),
+          ][0]
           if (next === undefined || removed >= limit) return removed
           const webhookId: string = next[0]
           const old: [string, string][] = []
-          for (const { key, value } of layout.outbox.getRange({ start: [webhookId], end: [webhookId, KEY_MAX] })) {
+          for (const { key, value } of layout.outbox.getRange({
+            start: [webhookId],
+            end: [webhookId, KEY_MAX],
+          })) {
             const delivery = fromBytes<DeliveryRecord>(value)
             if (delivery.created_ts >= cutoffTs || old.length + removed >= limit) break
             if (delivery.status !== 'pending') old.push(key)

@@ -1,0 +1,22 @@
+import http from 'node:http'
+import { headersFor } from './crash-workload.js'
+
+/** One request on a new connection (no keep-alive), so node:cluster hands it to the next worker. */
+export function postFresh(url: string, pathname: string, body: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${url}${pathname}`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { ...headersFor('writer-0', 'fast'), connection: 'close' },
+      },
+      (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+      },
+    )
+    req.on('error', reject)
+    req.end(JSON.stringify(body))
+  })
+}
