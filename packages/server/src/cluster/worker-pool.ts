@@ -3,8 +3,18 @@ import os from 'node:os'
 import type { Config } from '../config/schema.js'
 import type { Logger } from '../logging/logger.js'
 import { isChangeRelayMessage, type ChangeRelayMessage } from '../realtime/cluster-relay.js'
+import { isPresenceRelayMessage, type PresenceRelayMessage } from '../realtime/presence-relay.js'
+import { createPresenceDirectory } from './presence-directory.js'
 
-export type WorkerMessage = { type: 'listening'; url: string } | ChangeRelayMessage
+export type WorkerMessage = { type: 'listening'; url: string } | ChangeRelayMessage | PresenceRelayMessage
+
+/**
+ * A worker that is exiting (shutdown, crash) can fail a send with EPIPE; what it would have
+ * heard no longer matters, and an unhandled 'error' there would take the primary down.
+ */
+function sendIgnoringExit(worker: Worker, message: WorkerMessage): void {
+  worker.send(message, undefined, undefined, () => {})
+}
 
 export function workerCount(config: Config): number {
   return config.server.workers === 'auto' ? os.availableParallelism() : config.server.workers
@@ -14,24 +24,36 @@ export function workerCount(config: Config): number {
  * The primary of `--workers N`: forks N processes that each open the same LMDB environment
  * (LMDB is multi-process safe: one writer at a time, readers never block) and share one port
  * through node:cluster. Resolves with the URL once every worker listens; a worker that dies is
- * replaced; SIGTERM/SIGINT stop every worker gracefully, then the primary exits.
+ * replaced; SIGTERM/SIGINT stop every worker gracefully, then the primary exits. The primary
+ * forwards commit announcements and presence between workers (it holds no data itself).
  */
 export function runWorkerPool(count: number, log: Logger): Promise<{ url: string; stop: () => Promise<void> }> {
   let stopping = false
   const urls = new Map<number, string>()
+  const presence = createPresenceDirectory()
+  const sendToOthers = (from: number, message: WorkerMessage) => {
+    for (const other of Object.values(cluster.workers ?? {}))
+      if (other && other.id !== from && other.isConnected()) sendIgnoringExit(other, message)
+  }
   const fork = () => {
     const worker = cluster.fork()
     worker.on('message', (message: WorkerMessage) => {
-      if (message.type === 'listening') urls.set(worker.id, message.url)
+      if (message.type === 'listening') {
+        urls.set(worker.id, message.url)
+        // Presence shared before this worker could hear it (it starts late or replaces one).
+        for (const known of presence.snapshotFor(String(worker.id))) sendIgnoringExit(worker, known)
+      }
       // A commit in one worker: every other worker's subscribers must hear of it.
-      else if (isChangeRelayMessage(message))
-        for (const other of Object.values(cluster.workers ?? {}))
-          if (other && other.id !== worker.id && other.isConnected()) other.send(message)
+      else if (isChangeRelayMessage(message)) sendToOthers(worker.id, message)
+      else if (isPresenceRelayMessage(message) && message.type === 'progressdb.presence')
+        sendToOthers(worker.id, presence.update(String(worker.id), message.thread_id, message.part))
     })
     return worker
   }
   cluster.on('exit', (worker: Worker, code, signal) => {
     urls.delete(worker.id)
+    // Its connections are gone: the others must stop showing its users and typing indicators.
+    sendToOthers(worker.id, presence.drop(String(worker.id)))
     if (stopping) return
     log.error('worker exited; starting a replacement', { worker: worker.id, code, signal })
     fork()
