@@ -2,6 +2,8 @@ export { ProgressDBProvider, useProgressDB, type ProgressDBProviderProps } from 
 export { useMessages, type UseMessagesOptions, type UseMessagesResult } from './use-messages.js'
 export { useThreads, type UseThreadsOptions, type UseThreadsResult } from './use-threads.js'
 export { useMessage, useThread, type UseMessageResult, type UseThreadResult } from './use-item.js'
+export { usePresence, useTyping, type UseTypingResult } from './use-presence.js'
+export { useUnread } from './use-unread.js'
 export {
   createClient,
   isProgressDBError,
@@ -13,5 +15,6 @@ export {
   type NewMessage,
   type ProgressDBClient,
   type StoreMessage,
+  type SubscriptionStatus,
   type Thread,
 } from '@progressdb/js'

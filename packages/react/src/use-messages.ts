@@ -10,6 +10,8 @@ import { useStore } from './use-store.js'
 export interface UseMessagesOptions {
   /** Messages per page (default 50). */
   pageSize?: number
+  /** Apply changes live (default: when the client has a WebSocket). */
+  live?: boolean
 }
 
 /**
@@ -17,13 +19,18 @@ export interface UseMessagesOptions {
  * (the operations and their docs are those of @progressdb/js's `MessagesStore`).
  */
 export type UseMessagesResult<TBody = ChatBody> = Omit<MessagesSnapshot<TBody>, 'threadId'> &
-  Pick<MessagesStore<TBody>, 'create' | 'update' | 'remove' | 'react' | 'loadOlder' | 'loadNewer'> & {
+  Pick<
+    MessagesStore<TBody>,
+    'create' | 'update' | 'remove' | 'react' | 'loadOlder' | 'loadNewer'
+  > & {
     /** Loads the newest page again. */
     reload: MessagesStore<TBody>['load']
   }
 
 /**
- * The messages of one thread: newest page first, older pages on demand, optimistic sends.
+ * The messages of one thread: newest page first, older pages on demand, optimistic sends,
+ * and every change (others' messages, edits, deletes, reactions, a streamed reply growing)
+ * applied live while the component is mounted.
  * Switching `threadId` starts from an empty, loading list: never the previous thread's messages.
  *
  * @example
@@ -37,7 +44,7 @@ export function useMessages<TBody = ChatBody>(
 ): UseMessagesResult<TBody> {
   const { store, snapshot } = useStore(
     (client) => createMessagesStore<TBody>(client, threadId, options),
-    [threadId, options.pageSize],
+    [threadId, options.pageSize, options.live],
   )
   return useMemo(
     () => ({

@@ -16,6 +16,8 @@ export interface UseThreadsOptions {
   sortBy?: ThreadSort
   /** Only threads whose title contains this (case-insensitive). */
   title?: string
+  /** Apply changes live (default: when the client has a WebSocket). */
+  live?: boolean
 }
 
 export interface UseThreadsResult {
@@ -27,7 +29,7 @@ export interface UseThreadsResult {
   remove: (threadId: string) => Promise<void>
   /** Appends the next page of older threads. */
   loadOlder: () => Promise<void>
-  /** Fetches the first page again (recent activity moves threads to the top). */
+  /** Fetches the first page again (needed only when not live). */
   reload: () => Promise<void>
   hasOlder: boolean
   loading: boolean
@@ -36,17 +38,18 @@ export interface UseThreadsResult {
 }
 
 /**
- * The caller's threads, newest first.
+ * The caller's threads, newest first, updated live (activity moves a thread up, unread
+ * counts follow, new threads appear).
  *
  * @example
  * const { threads, create } = useThreads({ sortBy: 'updated_ts' })
  * threads.map((t) => <ThreadRow key={t.id} title={t.title} unread={t.unread_count} />)
  */
 export function useThreads(options: UseThreadsOptions = {}): UseThreadsResult {
-  const { pageSize, sortBy, title } = options
+  const { pageSize, sortBy, title, live } = options
   const { store, snapshot } = useStore(
-    (client) => createThreadsStore(client, { pageSize, sortBy, title }),
-    [pageSize, sortBy, title],
+    (client) => createThreadsStore(client, { pageSize, sortBy, title, live }),
+    [pageSize, sortBy, title, live],
   )
   return useMemo(
     () => ({

@@ -1,4 +1,5 @@
 // @vitest-environment jsdom
+import WebSocket from 'ws'
 import { createClient, type ProgressDBClient } from '@progressdb/js'
 import {
   ProgressDBProvider,
@@ -19,7 +20,7 @@ describe('@progressdb/react hooks against a real server', () => {
   let wrapper: (props: { children: ReactNode }) => ReactNode
   beforeAll(async () => {
     server = await startFixtureServer()
-    alice = createClient(server.frontend('alice'))
+    alice = createClient({ ...server.frontend('alice'), WebSocket })
     wrapper = ({ children }) => <ProgressDBProvider client={alice}>{children}</ProgressDBProvider>
     for (let i = 1; i <= 12; i++)
       await alice.messages('h-long').create({ id: `h${i}`, body: { text: `#${i}` } })
@@ -72,7 +73,7 @@ describe('@progressdb/react hooks against a real server', () => {
   })
 
   it('a rejected create is rolled back, keeps what was shown, and reports the error', async () => {
-    const owner = createClient(server.frontend('owner'))
+    const owner = createClient({ ...server.frontend('owner'), WebSocket })
     await owner.messages('h-readonly').create({ id: 'ro1', body: { text: 'read me' } })
     await owner.participants('h-readonly').add('alice', 'viewer')
     const { result } = renderHook(() => useMessages('h-readonly'), { wrapper })
@@ -133,7 +134,7 @@ describe('@progressdb/react hooks against a real server', () => {
   })
 
   it('useThreads lists, creates and removes threads', async () => {
-    const zoe = createClient(server.frontend('zoe'))
+    const zoe = createClient({ ...server.frontend('zoe'), WebSocket })
     await zoe.threads.create({ id: 'zoe-1', title: 'One' })
     const zoeWrapper = ({ children }: { children: ReactNode }) => (
       <ProgressDBProvider client={zoe}>{children}</ProgressDBProvider>

@@ -12,6 +12,7 @@
 import ProgressDB from '@progressdb/node'
 import { useMessages } from '@progressdb/react'
 import { createClient, ProgressDBProvider, type NewMessage } from '@progressdb/react'
+import WebSocket from 'ws'
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { useState } from 'react'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -21,7 +22,7 @@ async function backendExample(chatId: string, message: NewMessage) {
   // prettier-ignore
   const db = ProgressDB({ baseUrl: 'http://localhost:8080', apiKey: process.env.PROGRESSDB_KEY })
   // prettier-ignore
-  await db.createThreadMessage(chatId, message, 'user-123')   // creates the thread if it is new
+  await db.createThreadMessage(chatId, message, 'user-123') // creates the thread if it is new
 }
 
 function Chat({ threadId }: { threadId: string }) {
@@ -34,7 +35,7 @@ function Chat({ threadId }: { threadId: string }) {
     setText('')
   }
   // prettier-ignore
-  const texts = messages.map(m => m.body.text)   // each m has m.id
+  const texts = messages.map(m => m.body.text) // each m has m.id
   return (
     <div>
       <ul>
@@ -92,7 +93,7 @@ describe('the seed examples, verbatim', () => {
       role: 'assistant',
     })
 
-    const client = createClient(server.frontend('user-123'))
+    const client = createClient({ ...server.frontend('user-123'), WebSocket })
     const thread = await client.threads.get('seed-chat')
     expect(thread).toMatchObject({ author: 'user-123', message_count: 1 })
 

@@ -30,6 +30,8 @@ export interface RealtimeOptions {
   reconnect?: { minDelayMs?: number; maxDelayMs?: number }
   /** How long the socket stays open after the last subscription ends. Default 1000. */
   idleCloseMs?: number
+  /** A socket not open after this long is given up and replaced. Default 10 000. */
+  openTimeoutMs?: number
 }
 
 /** What shares the socket: a thread's subscriptions, or the thread list's. */
@@ -79,6 +81,7 @@ export function createRealtimeConnection(
 ): RealtimeConnection {
   const backoff = { minDelayMs: 250, maxDelayMs: 10_000, ...options.reconnect }
   const idleCloseMs = options.idleCloseMs ?? 1000
+  const openTimeoutMs = options.openTimeoutMs ?? 10_000
   const channels = new Map<string, Channel>()
   const listeners = new Set<(event: ConnectionStatusEvent) => void>()
   let status: ConnectionStatus = 'idle'
@@ -117,7 +120,14 @@ export function createRealtimeConnection(
     if (channels.size === 0 || status === 'closed') return ws.close(NORMAL_CLOSE)
     socket = ws
     let opened = false
+    const giveUp = setTimeout(() => {
+      if (socket !== ws) return
+      ws.onclose?.({ code: 1006, reason: 'open timeout' })
+      ws.onclose = null
+      ws.close()
+    }, openTimeoutMs)
     ws.onopen = () => {
+      clearTimeout(giveUp)
       opened = true
       failures = 0
       setStatus('open')
@@ -135,6 +145,7 @@ export function createRealtimeConnection(
     }
     ws.onerror = () => undefined // a close event follows
     ws.onclose = (event) => {
+      clearTimeout(giveUp)
       if (socket !== ws) return
       socket = undefined
       for (const channel of [...channels.values()]) channel.disconnected()

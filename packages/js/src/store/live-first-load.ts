@@ -14,19 +14,22 @@ export interface LiveFirstLoad<E> {
  * The order a live store needs: the first page is read once the subscription has its
  * starting point, so no change can fall between the two; changes arriving before the page
  * are applied on top of it. If the socket fails first the page is read anyway, and read
- * again when the subscription does start. Without a subscription (`status` undefined) the
- * page is read at once.
+ * again when the subscription does start; the same after `waitMs` without a start (a socket
+ * stuck connecting). Without a subscription (`status` undefined) the page is read at once.
  */
 export function createLiveFirstLoad<E>(
   load: () => Promise<void>,
   apply: (changes: readonly E[]) => void,
+  waitMs = 3000,
 ): LiveFirstLoad<E> {
   let held: E[] | undefined = []
   let phase: 'idle' | 'waiting' | 'started' = 'idle'
   let sawLive = false
+  let timer: ReturnType<typeof setTimeout> | undefined
   const start = () => {
     if (phase !== 'waiting') return
     phase = 'started'
+    clearTimeout(timer)
     void load().then(() => {
       const changes = held ?? []
       held = undefined
@@ -37,6 +40,7 @@ export function createLiveFirstLoad<E>(
     requested(status) {
       phase = 'waiting'
       if (status !== 'connecting') start()
+      else timer = setTimeout(start, waitMs)
     },
     status(status) {
       if (status === 'live' && !sawLive) {
