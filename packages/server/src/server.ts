@@ -25,7 +25,8 @@ import { webhookRoutes } from './http/routes/webhook-routes.js'
 import { createLogger, type Logger } from './logging/logger.js'
 import { createChangeHub, type ChangeHub } from './realtime/change-hub.js'
 import { createClusterRelay } from './realtime/cluster-relay.js'
-import { createPresenceHub } from './realtime/presence-hub.js'
+import { createPresenceHub, type PresenceHub } from './realtime/presence-hub.js'
+import { createPresenceRelay } from './realtime/presence-relay.js'
 import { withChangePublishing } from './realtime/publishing-store.js'
 import { createSubscriptionRegistry } from './realtime/subscription-registry.js'
 import { attachWebSocketGateway } from './realtime/ws-gateway.js'
@@ -54,6 +55,10 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const { auth, devKeys } = resolveKeys(config)
   const hub: ChangeHub = createChangeHub(createClusterRelay(() => hub.deliver))
   const subscriptions = createSubscriptionRegistry()
+  const presence: PresenceHub = createPresenceHub(
+    config.realtime.typingTimeoutMs,
+    createPresenceRelay(() => presence),
+  )
   const store = await openLmdbStore({ dataDir: config.storage.dataDir })
   const webhooks = await openWebhooks({ settings: config.webhooks, store, clock, log })
   const chat = createChatService({
@@ -78,7 +83,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }),
     isReady: () => ready && !shuttingDown,
     version: SERVER_VERSION,
-    realtime: { hub, subscriptions, presence: createPresenceHub(config.realtime.typingTimeoutMs), ...config.realtime },
+    realtime: { hub, subscriptions, presence, ...config.realtime },
   }
   const routes: Route[] = [
     ...publicRoutes(deps, () => openapi),

@@ -7,6 +7,7 @@ import { spawnServer, type ServerProcess } from '../src/bench/server-process.js'
 import { crashEnv, headersFor } from './crash-workload.js'
 import { postFresh } from './fresh-connection.js'
 import { openEventStream } from './sse-client.js'
+import { connect } from './ws-client.js'
 
 describe('--workers 2', () => {
   let server: ServerProcess
@@ -61,5 +62,19 @@ describe('--workers 2', () => {
     }
     ws.close()
     expect(ids).toEqual(['w1', 'w2', 'w3', 'w4', 'w5', 'w6'])
+  })
+
+  it('delivers thread-list updates for writes through either worker', async () => {
+    const client = await connect(server.url.replace('http:', 'ws:'), 'writer-0')
+    client.send({ type: 'subscribe_threads' })
+    await client.until((f) => f.some((x) => x.type === 'threads_subscribed'))
+    const lastMessages = () =>
+      client.frames.flatMap((f) => (f.type === 'threads' ? f.threads!.filter((t) => t.id === 'fan-list').map((t) => t.last_message?.id) : []))
+    for (let i = 1; i <= 6; i++) {
+      expect(await postFresh(server.url, '/frontend/v1/threads/fan-list/messages', { id: `l${i}`, body: i })).toBe(201)
+      await client.until(() => lastMessages().includes(`l${i}`), 5_000)
+    }
+    client.ws.close()
+    expect(lastMessages()).toEqual(['l1', 'l2', 'l3', 'l4', 'l5', 'l6'])
   })
 })
