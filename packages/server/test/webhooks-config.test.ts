@@ -19,13 +19,14 @@ function load(yaml: string) {
 }
 
 function problemsOf(run: () => unknown): ConfigError {
+  let caught: unknown
   try {
     run()
   } catch (error) {
-    if (error instanceof ConfigError) return error
-    throw error
+    caught = error
   }
-  throw new Error('expected a ConfigError')
+  expect(caught).toBeInstanceOf(ConfigError)
+  return caught as ConfigError
 }
 
 /** `webhooks` in the config file: endpoints and retry settings. */

@@ -172,7 +172,10 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
     const now = clock.now()
     if (now - lastPruneTs < PRUNE_EVERY_MS) return
     lastPruneTs = now
-    await store.pruneDeliveries(now - settings.logRetentionMs, PRUNE_BATCH)
+    // In batches, each its own transaction, until the log is within its retention.
+    let removed = PRUNE_BATCH
+    while (removed === PRUNE_BATCH && !stopped)
+      removed = await store.pruneDeliveries(now - settings.logRetentionMs, PRUNE_BATCH)
   }
 
   return {
