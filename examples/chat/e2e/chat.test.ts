@@ -5,126 +5,95 @@
  * a screenshot to e2e/artifacts/.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import ProgressDB from '@progressdb/node'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { createServer, type ViteDevServer } from 'vite'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { skipWithoutChromium, startChatApp, type ChatApp } from './chat-app.js'
 
-const CHROMIUM = '/usr/bin/chromium'
-const exampleDir = path.resolve(import.meta.dirname, '..')
 const artifacts = path.join(import.meta.dirname, 'artifacts')
-const hasChromium = fs.existsSync(CHROMIUM)
-const inCI = process.env.CI === 'true'
 
-if (!hasChromium && !inCI)
-  console.warn(
-    `\n${'!'.repeat(78)}\n!!  SKIPPING the chat example's browser test: ${CHROMIUM} is missing.\n` +
-      `!!  Install it with: apt-get install -y chromium   (CI installs it and fails without it)\n${'!'.repeat(78)}\n`,
-  )
+describe.skipIf(skipWithoutChromium("the chat example's browser test"))(
+  'examples/chat in Chromium',
+  () => {
+    let app: ChatApp
+    let page: Page
+    let db: ChatApp['db']
 
-describe.skipIf(!hasChromium && !inCI)('examples/chat in Chromium', () => {
-  let vite: ViteDevServer
-  let browser: Browser
-  let page: Page
-  let dataDir: string
-  let db: ReturnType<typeof ProgressDB>
+    beforeAll(async () => {
+      app = await startChatApp()
+      db = app.db
+      page = await app.browser.newPage({ viewport: { width: 1100, height: 760 } })
+      await page.goto(`${app.url}?user=alice`)
+    }, 90_000)
 
-  beforeAll(async () => {
-    if (!hasChromium)
-      throw new Error(`${CHROMIUM} is missing: .ci/run must install Debian's chromium.`)
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdb-chat-e2e-'))
-    process.env.CHAT_DATA_DIR = dataDir
-    vite = await createServer({
-      configFile: path.join(exampleDir, 'vite.config.ts'),
-      server: { port: 0, strictPort: false },
-      logLevel: 'warn',
+    afterAll(async () => {
+      await app?.close()
     })
-    await vite.listen()
-    const keys = JSON.parse(fs.readFileSync(path.join(dataDir, 'dev-keys.json'), 'utf8')) as {
-      backendKey: string
-    }
-    const session = (await (await fetch(`${vite.resolvedUrls!.local[0]}api/session`)).json()) as {
-      baseUrl: string
-    }
-    db = ProgressDB({ baseUrl: session.baseUrl, apiKey: keys.backendKey })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+
+    const articles = () => page.locator('.messages article')
+    const byText = (text: string) => page.locator('.messages article', { hasText: text })
+
+    it('shows the newest page of the most recent thread', async () => {
+      await page.getByRole('button', { name: /Welcome/ }).click()
+      await byText('Welcome message 80').waitFor()
+      expect(await articles().count()).toBe(30)
+      expect(await articles().first().getAttribute('data-id')).toBe('w51')
     })
-    page = await browser.newPage({ viewport: { width: 1100, height: 760 } })
-    await page.goto(`${vite.resolvedUrls!.local[0]}?user=alice`)
-  }, 90_000)
 
-  afterAll(async () => {
-    await browser?.close()
-    await vite?.close()
-    delete process.env.CHAT_DATA_DIR
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
-  })
+    it('sends a message: shown at once, then stored', async () => {
+      await page.getByLabel('Message').fill('Hello from Playwright')
+      await page.getByLabel('Message').press('Enter')
+      await page
+        .locator('.messages article:not(.pending)', { hasText: 'Hello from Playwright' })
+        .waitFor()
+      const stored = await db.listThreadMessages('welcome', { limit: 1 }, 'alice')
+      expect(stored.messages.map((m) => [m.author, m.body.text])).toEqual([
+        ['alice', 'Hello from Playwright'],
+      ])
+    })
 
-  const articles = () => page.locator('.messages article')
-  const byText = (text: string) => page.locator('.messages article', { hasText: text })
+    it('edits it: the new text and an "edited" mark; version 2 is stored', async () => {
+      const mine = byText('Hello from Playwright')
+      await mine.getByRole('button', { name: 'Edit' }).click()
+      await page.getByLabel('Edit message').fill('Hello, edited')
+      await page.getByRole('button', { name: 'Save' }).click()
+      await expect
+        .poll(async () => (await byText('Hello, edited').textContent()) ?? '')
+        .toContain('· edited')
+      const [last] = (await db.listThreadMessages('welcome', { limit: 1 }, 'alice')).messages
+      expect([last?.body.text, last?.version]).toEqual(['Hello, edited', 2])
+    })
 
-  it('shows the newest page of the most recent thread', async () => {
-    await page.getByRole('button', { name: /Welcome/ }).click()
-    await byText('Welcome message 80').waitFor()
-    expect(await articles().count()).toBe(30)
-    expect(await articles().first().getAttribute('data-id')).toBe('w51')
-  })
+    it('deletes it: gone from the screen and from the thread', async () => {
+      await byText('Hello, edited').getByRole('button', { name: 'Delete' }).click()
+      await byText('Hello, edited').waitFor({ state: 'detached' })
+      const [last] = (await db.listThreadMessages('welcome', { limit: 1 }, 'alice')).messages
+      expect(last?.id).toBe('w80')
+    })
 
-  it('sends a message: shown at once, then stored', async () => {
-    await page.getByLabel('Message').fill('Hello from Playwright')
-    await page.getByLabel('Message').press('Enter')
-    await page
-      .locator('.messages article:not(.pending)', { hasText: 'Hello from Playwright' })
-      .waitFor()
-    const stored = await db.listThreadMessages('welcome', { limit: 1 }, 'alice')
-    expect(stored.messages.map((m) => [m.author, m.body.text])).toEqual([
-      ['alice', 'Hello from Playwright'],
-    ])
-  })
-
-  it('edits it: the new text and an "edited" mark; version 2 is stored', async () => {
-    const mine = byText('Hello from Playwright')
-    await mine.getByRole('button', { name: 'Edit' }).click()
-    await page.getByLabel('Edit message').fill('Hello, edited')
-    await page.getByRole('button', { name: 'Save' }).click()
-    await expect
-      .poll(async () => (await byText('Hello, edited').textContent()) ?? '')
-      .toContain('· edited')
-    const [last] = (await db.listThreadMessages('welcome', { limit: 1 }, 'alice')).messages
-    expect([last?.body.text, last?.version]).toEqual(['Hello, edited', 2])
-  })
-
-  it('deletes it: gone from the screen and from the thread', async () => {
-    await byText('Hello, edited').getByRole('button', { name: 'Delete' }).click()
-    await byText('Hello, edited').waitFor({ state: 'detached' })
-    const [last] = (await db.listThreadMessages('welcome', { limit: 1 }, 'alice')).messages
-    expect(last?.id).toBe('w80')
-  })
-
-  it('scrolling up loads older pages and keeps the reading position', async () => {
-    const list = page.getByTestId('messages')
-    for (let page_ = 0; page_ < 3; page_++) {
-      const countBefore = await articles().count()
-      if (countBefore >= 80) break
-      const firstId = await articles().first().getAttribute('data-id')
+    it('scrolling up loads older pages and keeps the reading position', async () => {
+      const list = page.getByTestId('messages')
+      for (let page_ = 0; page_ < 3; page_++) {
+        const countBefore = await articles().count()
+        if (countBefore >= 80) break
+        const firstId = await articles().first().getAttribute('data-id')
+        await list.evaluate((el) => (el.scrollTop = 0))
+        await expect
+          .poll(() => articles().count(), { timeout: 10_000 })
+          .toBeGreaterThan(countBefore)
+        // The message that was at the top is still in view, not pushed a page down.
+        const box = await page.locator(`[data-id="${firstId}"]`).boundingBox()
+        const frame = await list.boundingBox()
+        expect(box && frame && box.y >= frame.y - 5 && box.y < frame.y + frame.height).toBe(true)
+        expect(await list.evaluate((el) => el.scrollTop)).toBeGreaterThan(300)
+      }
+      expect(await articles().count()).toBe(80)
+      expect(await articles().first().getAttribute('data-id')).toBe('w1')
       await list.evaluate((el) => (el.scrollTop = 0))
-      await expect.poll(() => articles().count(), { timeout: 10_000 }).toBeGreaterThan(countBefore)
-      // The message that was at the top is still in view, not pushed a page down.
-      const box = await page.locator(`[data-id="${firstId}"]`).boundingBox()
-      const frame = await list.boundingBox()
-      expect(box && frame && box.y >= frame.y - 5 && box.y < frame.y + frame.height).toBe(true)
-      expect(await list.evaluate((el) => el.scrollTop)).toBeGreaterThan(300)
-    }
-    expect(await articles().count()).toBe(80)
-    expect(await articles().first().getAttribute('data-id')).toBe('w1')
-    await list.evaluate((el) => (el.scrollTop = 0))
-    await page.getByText('Beginning of the conversation').waitFor()
-    fs.mkdirSync(artifacts, { recursive: true })
-    await page.screenshot({ path: path.join(artifacts, 'chat.png') })
-    expect(fs.statSync(path.join(artifacts, 'chat.png')).size).toBeGreaterThan(1000)
-  })
-})
+      await page.getByText('Beginning of the conversation').waitFor()
+      fs.mkdirSync(artifacts, { recursive: true })
+      await page.screenshot({ path: path.join(artifacts, 'chat.png') })
+      expect(fs.statSync(path.join(artifacts, 'chat.png')).size).toBeGreaterThan(1000)
+    })
+  },
+)

@@ -18,12 +18,7 @@ export function App({ userId }: { userId: string }) {
       </header>
       <ThreadList threads={threads} selected={threadId} onSelect={setChosen} />
       {threadId ? (
-        <Conversation
-          key={threadId}
-          threadId={threadId}
-          userId={userId}
-          onActivity={() => void threads.reload()}
-        />
+        <Conversation key={threadId} threadId={threadId} userId={userId} />
       ) : (
         <main className="empty">
           {threads.loading ? 'Loading…' : 'No threads yet: create one.'}

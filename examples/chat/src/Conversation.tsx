@@ -1,19 +1,23 @@
-import { useMessages, useThread } from '@progressdb/react'
-import { useEffect, useLayoutEffect, useRef } from 'react'
+import { useMessages, useProgressDB, useThread, useTyping } from '@progressdb/react'
+import { useEffect, useLayoutEffect, useRef, useState } from 'react'
+import { streamAssistantReply } from './assistant-reply.js'
 import { Composer } from './Composer.js'
+import { LiveStatus } from './LiveStatus.js'
 import { MessageItem } from './MessageItem.js'
 
 interface Props {
   threadId: string
   userId: string
-  onActivity: () => void
 }
 
 /** Pixels from the top at which the previous page is fetched. */
 const LOAD_OLDER_AT_PX = 80
 
-export function Conversation({ threadId, userId, onActivity }: Props) {
+export function Conversation({ threadId, userId }: Props) {
+  const client = useProgressDB()
   const { thread, markRead } = useThread(threadId)
+  const { setTyping } = useTyping(threadId)
+  const [streaming, setStreaming] = useState(false)
   const { messages, create, update, remove, loadOlder, hasOlder, loadingOlder, loading, error } =
     useMessages(threadId, {
       pageSize: 30,
@@ -36,11 +40,12 @@ export function Conversation({ threadId, userId, onActivity }: Props) {
     }
   }, [messages])
 
-  // Everything shown has been read: move the read marker (the thread list shows unread counts).
+  // Everything shown has been read: move the read marker (the thread list shows unread counts,
+  // updated live).
   const newest = messages.findLast((m) => !m.pending)?.id
   useEffect(() => {
-    if (newest) markRead(newest).then(onActivity, () => undefined)
-    // Only when the newest message changes (markRead and onActivity are stable enough).
+    if (newest) markRead(newest).catch(() => undefined)
+    // Only when the newest message changes (markRead is stable per thread).
   }, [newest])
 
   function onScroll() {
@@ -56,12 +61,18 @@ export function Conversation({ threadId, userId, onActivity }: Props) {
   async function send(text: string) {
     atBottom.current = true
     await create({ body: { text }, role: 'user' })
-    onActivity()
+  }
+
+  async function streamReply() {
+    atBottom.current = true
+    setStreaming(true)
+    await streamAssistantReply(client, threadId).finally(() => setStreaming(false))
   }
 
   return (
     <main className="conversation">
       <h2>{thread?.title ?? threadId}</h2>
+      <LiveStatus threadId={threadId} userId={userId} />
       <div className="messages" ref={list} onScroll={onScroll} data-testid="messages">
         <p className="edge">
           {loading
@@ -77,13 +88,20 @@ export function Conversation({ threadId, userId, onActivity }: Props) {
             key={m.id}
             message={m}
             mine={m.author === userId}
-            onEdit={(text) => update(m.id, { body: { text } }).then(onActivity)}
-            onDelete={() => remove(m.id).then(onActivity)}
+            onEdit={(text) => update(m.id, { body: { text } }).then(() => undefined)}
+            onDelete={() => remove(m.id)}
           />
         ))}
       </div>
       {error && <p className="error">{error.message}</p>}
-      <Composer onSend={send} />
+      <Composer onSend={send} onTyping={setTyping} />
+      <button
+        className="stream-reply"
+        disabled={streaming}
+        onClick={() => void streamReply().catch(() => undefined)}
+      >
+        {streaming ? 'Streaming…' : 'Stream an assistant reply'}
+      </button>
     </main>
   )
 }

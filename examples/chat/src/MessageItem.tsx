@@ -21,12 +21,17 @@ export const MessageItem = memo(function MessageItem({ message, mine, onEdit, on
     <article
       className={`message${mine ? ' mine' : ''}${message.pending ? ' pending' : ''}`}
       data-id={message.id}
+      data-status={message.status}
     >
       <header>
-        <b>{message.author}</b>
+        <b>{message.role === 'assistant' ? `${message.author}'s assistant` : message.author}</b>
         {message.pending ? (
           <span> · sending…</span>
-        ) : message.version > 1 ? (
+        ) : message.status === 'streaming' ? (
+          <span> · streaming…</span>
+        ) : message.status === 'aborted' ? (
+          <span> · stopped</span>
+        ) : message.version > 1 && message.role !== 'assistant' ? (
           <span> · edited</span>
         ) : null}
       </header>
@@ -51,7 +56,7 @@ export const MessageItem = memo(function MessageItem({ message, mine, onEdit, on
           </button>
         </form>
       )}
-      {mine && !message.pending && draft === null && (
+      {mine && !message.pending && message.status !== 'streaming' && draft === null && (
         <footer>
           <button onClick={() => setDraft(text)}>Edit</button>
           <button onClick={() => void onDelete()}>Delete</button>
