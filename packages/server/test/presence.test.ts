@@ -1,26 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from './harness.js'
-import { connect, type Frame } from './ws-client.js'
+import { describe, expect, it } from 'vitest'
+import { connect, useRealtimeServer, type Frame } from './ws-client.js'
 
 const presence = (frames: Frame[]) => frames.filter((f) => f.type === 'presence').map((f) => f.users)
 const typing = (frames: Frame[]) => frames.filter((f) => f.type === 'typing').map((f) => [f.user_id, f.typing])
 
 describe('presence and typing over the WebSocket', () => {
-  let t: TestServer
-  let ws: string
-  beforeAll(async () => {
-    t = await startTestServer({ yaml: 'realtime:\n  typingTimeoutMs: 300\n' })
-    ws = t.url.replace('http:', 'ws:')
-  })
-  afterAll(async () => t.close())
+  const s = useRealtimeServer({ yaml: 'realtime:\n  typingTimeoutMs: 300\n' })
 
   it('shows who is connected, who is typing, and clears typing by itself', async () => {
-    await t.user('alice').post('/frontend/v1/threads/room/messages', { body: 'hi' })
-    await t.user('alice').post('/frontend/v1/threads/room/participants', { user_id: 'bob' })
-    const alice = await connect(ws, 'alice')
+    await s.t.user('alice').post('/frontend/v1/threads/room/messages', { body: 'hi' })
+    await s.t.user('alice').post('/frontend/v1/threads/room/participants', { user_id: 'bob' })
+    const alice = await connect(s.ws, 'alice')
     alice.send({ type: 'subscribe', thread_id: 'room' })
     await alice.until((f) => presence(f).length === 1)
-    const bob = await connect(ws, 'bob')
+    const bob = await connect(s.ws, 'bob')
     bob.send({ type: 'subscribe', thread_id: 'room' })
     await bob.until((f) => presence(f).length === 1)
     expect(presence(bob.frames)).toEqual([['alice', 'bob']])
@@ -41,7 +34,7 @@ describe('presence and typing over the WebSocket', () => {
   })
 
   it('refuses typing in a thread the connection has not subscribed to', async () => {
-    const eve = await connect(ws, 'eve')
+    const eve = await connect(s.ws, 'eve')
     eve.send({ type: 'typing', thread_id: 'room', typing: true })
     await eve.until((f) => f.some((x) => x.type === 'error'))
     expect(eve.frames[0]).toMatchObject({ type: 'error', code: 'VALIDATION_FAILED', thread_id: 'room' })

@@ -1,7 +1,7 @@
 import type { Thread } from '@progressdb/protocol'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from './harness.js'
-import { connect, threadListView, type Frame, type WsTestClient } from './ws-client.js'
+import { describe, expect, it } from 'vitest'
+import type { TestServer } from './harness.js'
+import { connect, threadListView, useRealtimeServer, type Frame, type WsTestClient } from './ws-client.js'
 
 const listFrames = (frames: readonly Frame[]) => frames.filter((f) => f.type === 'threads')
 const summaries = (frames: readonly Frame[], threadId: string): Thread[] =>
@@ -21,18 +21,12 @@ async function listedThreads(t: TestServer, user: string): Promise<Map<string, T
 }
 
 describe('thread-list subscriptions over the WebSocket', () => {
-  let t: TestServer
-  let ws: string
-  beforeAll(async () => {
-    t = await startTestServer()
-    ws = t.url.replace('http:', 'ws:')
-  })
-  afterAll(async () => t.close())
+  const s = useRealtimeServer()
 
   it('sends a thread the user is added to, its new messages with unread counts, reads, and its removal', async () => {
-    const alice = t.user('alice')
-    const bob = t.user('bob')
-    const client = await connect(ws, 'bob')
+    const alice = s.t.user('alice')
+    const bob = s.t.user('bob')
+    const client = await connect(s.ws, 'bob')
     await subscribeThreads(client)
 
     await alice.post('/frontend/v1/threads', { id: 'l1', title: 'Plans' })
@@ -65,14 +59,14 @@ describe('thread-list subscriptions over the WebSocket', () => {
   })
 
   it('resumes with since after a disconnect: the list ends equal to GET /frontend/v1/threads', async () => {
-    const owner = t.user('olga')
-    const carl = t.user('carl')
+    const owner = s.t.user('olga')
+    const carl = s.t.user('carl')
     for (const id of ['r-keep', 'r-leave', 'r-purge', 'r-read']) {
       await owner.post(`/frontend/v1/threads/${id}/messages`, { id: 'm1', body: id })
       await owner.post(`/frontend/v1/threads/${id}/participants`, { user_id: 'carl' })
     }
     const view = threadListView()
-    const first = await connect(ws, 'carl')
+    const first = await connect(s.ws, 'carl')
     await subscribeThreads(first, 0)
     await first.until((f) => listFrames(f).some((x) => x.threads!.some((s) => s.id === 'r-read')))
     view.apply(first.frames)
@@ -87,22 +81,22 @@ describe('thread-list subscriptions over the WebSocket', () => {
     expect((await owner.del('/frontend/v1/threads/r-purge?hard=true')).status).toBe(204)
     expect((await carl.post('/frontend/v1/threads/r-read/read', { message_id: 'm1' })).status).toBe(200)
 
-    const second = await connect(ws, 'carl')
+    const second = await connect(s.ws, 'carl')
     await subscribeThreads(second, view.cursor())
     // The catch-up always ends with one frame, so the client knows it is up to date.
     await second.until((f) => listFrames(f).length > 0)
     view.apply(second.frames)
     const removed = listFrames(second.frames).flatMap((f) => f.removed!)
     expect(removed).toEqual(expect.arrayContaining(['r-leave', 'r-purge']))
-    expect(view.threads).toEqual(await listedThreads(t, 'carl'))
+    expect(view.threads).toEqual(await listedThreads(s.t, 'carl'))
     expect(view.threads.get('r-read')!.unread_count).toBe(0)
     expect(view.threads.get('r-keep')!.last_message!.id).toBe('m2')
     second.ws.close()
   })
 
   it('keeps a list cursor per connection, replaces it on resubscribe and stops on unsubscribe', async () => {
-    const dora = t.user('dora')
-    const client = await connect(ws, 'dora')
+    const dora = s.t.user('dora')
+    const client = await connect(s.ws, 'dora')
     await subscribeThreads(client)
     client.send({ type: 'unsubscribe_threads' })
     await client.until((f) => f.some((x) => x.type === 'threads_unsubscribed'))
@@ -116,7 +110,7 @@ describe('thread-list subscriptions over the WebSocket', () => {
   })
 
   it('rejects a malformed since with an error frame and keeps the connection', async () => {
-    const client = await connect(ws, 'erin')
+    const client = await connect(s.ws, 'erin')
     for (const since of [-1, 1.5, '12', null]) client.send({ type: 'subscribe_threads', since })
     await client.until((f) => f.filter((x) => x.type === 'error').length === 4)
     expect(client.frames.every((x) => x.type === 'error' && x.code === 'VALIDATION_FAILED')).toBe(true)

@@ -1,7 +1,29 @@
 import type { Thread } from '@progressdb/protocol'
+import { afterAll, beforeAll } from 'vitest'
 import WebSocket from 'ws'
 import { signUser } from '../src/auth/user-signature.js'
-import { KEYS } from './harness.js'
+import { KEYS, startTestServer, type TestServer, type TestServerOptions } from './harness.js'
+
+/** One real server for the enclosing describe block, and its WebSocket base URL (`ws://…`). */
+export function useRealtimeServer(options?: TestServerOptions): { readonly t: TestServer; readonly ws: string } {
+  let server: TestServer | undefined
+  beforeAll(async () => {
+    server = await startTestServer(options)
+  })
+  afterAll(async () => server?.close())
+  const started = () => {
+    if (!server) throw new Error('the server starts in beforeAll')
+    return server
+  }
+  return {
+    get t() {
+      return started()
+    },
+    get ws() {
+      return started().url.replace('http:', 'ws:')
+    },
+  }
+}
 
 export interface Frame {
   type: string

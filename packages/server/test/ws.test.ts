@@ -1,21 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { KEYS, startTestServer, type TestServer } from './harness.js'
-import { connect } from './ws-client.js'
+import { KEYS } from './harness.js'
+import { connect, useRealtimeServer } from './ws-client.js'
 
 describe('WebSocket subscriptions', () => {
-  let t: TestServer
-  let ws: string
-  beforeAll(async () => {
-    t = await startTestServer()
-    ws = t.url.replace('http:', 'ws:')
-  })
-  afterAll(async () => t.close())
+  const s = useRealtimeServer()
 
   it('streams a thread’s changes in order after subscribe, and stops after unsubscribe', async () => {
-    const alice = t.user('alice')
+    const alice = s.t.user('alice')
     await alice.post('/frontend/v1/threads/w1/messages', { id: 'm1', body: 'hi' })
-    const client = await connect(ws, 'alice')
+    const client = await connect(s.ws, 'alice')
     client.send({ type: 'subscribe', thread_id: 'w1' })
     await client.until((f) => f.some((x) => x.type === 'subscribed'))
     expect(client.frames[0]).toEqual({ type: 'subscribed', thread_id: 'w1', since: 2 })
@@ -42,9 +36,9 @@ describe('WebSocket subscriptions', () => {
   })
 
   it('resumes with since after the socket dies mid-burst: every change exactly once', async () => {
-    const bob = t.user('bob')
+    const bob = s.t.user('bob')
     await bob.post('/frontend/v1/threads/w2/messages', { id: 'seed', body: 0 })
-    const first = await connect(ws, 'bob', 'query')
+    const first = await connect(s.ws, 'bob', 'query')
     first.send({ type: 'subscribe', thread_id: 'w2', since: 0 })
     const burst = Promise.all(Array.from({ length: 100 }, (_, i) => bob.post('/frontend/v1/threads/w2/messages', { id: `b${i}`, body: i })))
     await first.until(() => first.changes().length >= 20)
@@ -52,7 +46,7 @@ describe('WebSocket subscriptions', () => {
     const got = first.changes()
     await burst
     const total = (await bob.get('/frontend/v1/threads/w2')).body.thread.last_change as number
-    const second = await connect(ws, 'bob')
+    const second = await connect(s.ws, 'bob')
     second.send({ type: 'subscribe', thread_id: 'w2', since: got[got.length - 1] })
     await second.until(() => got.length + second.changes().length >= total)
     expect([...got, ...second.changes()]).toEqual(Array.from({ length: total }, (_, i) => i + 1))
@@ -60,10 +54,10 @@ describe('WebSocket subscriptions', () => {
   })
 
   it('unsubscribes a participant who is removed, and refuses threads the user cannot read', async () => {
-    const owner = t.user('olga')
+    const owner = s.t.user('olga')
     await owner.post('/frontend/v1/threads/w3/messages', { id: 'm1', body: 'hi' })
     await owner.post('/frontend/v1/threads/w3/participants', { user_id: 'pete' })
-    const pete = await connect(ws, 'pete')
+    const pete = await connect(s.ws, 'pete')
     pete.send({ type: 'subscribe', thread_id: 'w3' })
     await pete.until((f) => f.some((x) => x.type === 'subscribed'))
     await owner.del('/frontend/v1/threads/w3/participants', { user_id: 'pete' })
@@ -78,7 +72,7 @@ describe('WebSocket subscriptions', () => {
   })
 
   it('answers malformed frames with error frames and keeps the connection', async () => {
-    const client = await connect(ws, 'zed')
+    const client = await connect(s.ws, 'zed')
     client.send({ type: 'subscribe', thread_id: 'bad id!' })
     client.ws.send('not json')
     client.send({ type: 'dance', thread_id: 'x' })
@@ -90,7 +84,7 @@ describe('WebSocket subscriptions', () => {
 
   it('refuses an upgrade without valid credentials with an HTTP error', async () => {
     const status = await new Promise<number>((resolve) => {
-      const bad = new WebSocket(`${ws}/frontend/v1/ws`, { headers: { authorization: `Bearer ${KEYS.frontend}`, 'x-user-id': 'eve', 'x-user-signature': 'f'.repeat(64) } })
+      const bad = new WebSocket(`${s.ws}/frontend/v1/ws`, { headers: { authorization: `Bearer ${KEYS.frontend}`, 'x-user-id': 'eve', 'x-user-signature': 'f'.repeat(64) } })
       bad.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
       bad.on('error', () => undefined)
     })

@@ -16,3 +16,26 @@ export function endReason(error: unknown): EndReason {
     ? { code: error.code, message: error.message }
     : { code: 'INTERNAL', message: 'The subscription failed.' }
 }
+
+/**
+ * A subscription's end, once: it stops listening to the hub (`stop`, given when known), then
+ * tells the sink why. `ended` lets reads in flight drop what they read.
+ */
+export function createEnding(close: (reason: EndReason) => void) {
+  let ended = false
+  let stop = () => {}
+  return {
+    get ended() {
+      return ended
+    },
+    stopWith(unsubscribe: () => void): void {
+      stop = unsubscribe
+    },
+    end(reason: EndReason): void {
+      if (ended) return
+      ended = true
+      stop()
+      close(reason)
+    },
+  }
+}

@@ -4,7 +4,7 @@ import type { ThreadListDelta } from '../chat/thread-list-feed.js'
 import type { ThreadPosition } from '../store/chat-store.js'
 import type { ChangeHub } from './change-hub.js'
 import { createDrainLoop } from './drain-loop.js'
-import { CLOSED, TOO_SLOW, endReason, type EndReason } from './end-reason.js'
+import { CLOSED, TOO_SLOW, createEnding, endReason, type EndReason } from './end-reason.js'
 
 /** Where a thread-list subscription's frames go (a WebSocket). */
 export interface ThreadListSink {
@@ -47,14 +47,8 @@ export function openThreadListSubscription(
   let cursor = start
   let catchUp: ThreadPosition | undefined = since === undefined ? undefined : { ts: since, id: '' }
   const pending = new Set<string>()
-  let closed = false
-
-  const end = (reason: EndReason) => {
-    if (closed) return
-    closed = true
-    unsubscribe()
-    sink.close(reason)
-  }
+  const ending = createEnding((reason) => sink.close(reason))
+  const end = (reason: EndReason) => ending.end(reason)
   /** Sends a frame; the cursor never goes back (the newest watermark stays safe, see ARCHITECTURE.md). */
   const emit = (delta: ThreadListDelta, mark: number, always: boolean) => {
     cursor = Math.max(cursor, mark)
@@ -64,26 +58,28 @@ export function openThreadListSubscription(
     return false
   }
   const drain = async () => {
-    while (catchUp && !closed) {
+    while (catchUp && !ending.ended) {
       const mark = watermark()
       const page = await deps.chat.threadListChangesSince(actor, catchUp, deps.pageLimit)
-      if (closed) return
+      if (ending.ended) return
       catchUp = page.next
       if (!emit(page, page.next ? Math.min(page.next.ts, mark) : mark, !page.next)) return
     }
-    while (pending.size > 0 && !closed) {
+    while (pending.size > 0 && !ending.ended) {
       const mark = watermark()
       const ids = [...pending].slice(0, deps.pageLimit)
       for (const id of ids) pending.delete(id)
       const delta = await deps.chat.threadListEntries(actor, ids)
-      if (closed || !emit(delta, mark, false)) return
+      if (ending.ended || !emit(delta, mark, false)) return
     }
   }
   const pump = createDrainLoop(drain, (error) => end(endReason(error)))
-  const unsubscribe = deps.hub.subscribeUser(actor.userId, (change) => {
-    pending.add(change.threadId)
-    pump()
-  })
+  ending.stopWith(
+    deps.hub.subscribeUser(actor.userId, (change) => {
+      pending.add(change.threadId)
+      pump()
+    }),
+  )
   pump()
   return { cursor: start, close: () => end(CLOSED) }
 }

@@ -3,7 +3,7 @@ import type { Actor } from '../chat/actor.js'
 import type { ChatService } from '../chat/chat-service.js'
 import type { ChangeHub } from './change-hub.js'
 import { createDrainLoop } from './drain-loop.js'
-import { CLOSED, TOO_SLOW, endReason, type EndReason } from './end-reason.js'
+import { CLOSED, TOO_SLOW, createEnding, endReason, type EndReason } from './end-reason.js'
 
 /** Where a subscription's events go (an SSE response, a WebSocket). */
 export interface EventSink {
@@ -31,19 +31,13 @@ export function openThreadSubscription(
   sink: EventSink,
 ): ThreadSubscription {
   let last = since
-  let closed = false
-
-  const end = (reason: EndReason) => {
-    if (closed) return
-    closed = true
-    unsubscribe()
-    sink.close(reason)
-  }
+  const ending = createEnding((reason) => sink.close(reason))
+  const end = (reason: EndReason) => ending.end(reason)
   const pump = createDrainLoop(
     async () => {
-      while (!closed) {
+      while (!ending.ended) {
         const page = await deps.chat.listChanges(actor, threadId, { since: last })
-        if (closed) return
+        if (ending.ended) return
         if (page.events.length > 0 && !sink.send(page.events)) return end(TOO_SLOW)
         last = page.next_since
         if (!page.has_more) break
@@ -51,10 +45,12 @@ export function openThreadSubscription(
     },
     (error) => end(endReason(error)),
   )
-  const unsubscribe = deps.hub.subscribe(threadId, (change) => {
-    if (change.purged) end({ code: 'THREAD_NOT_FOUND', message: 'The thread was deleted.' })
-    else if (change.lastChange > last) pump()
-  })
+  ending.stopWith(
+    deps.hub.subscribe(threadId, (change) => {
+      if (change.purged) end({ code: 'THREAD_NOT_FOUND', message: 'The thread was deleted.' })
+      else if (change.lastChange > last) pump()
+    }),
+  )
   pump()
   return { close: () => end(CLOSED) }
 }
