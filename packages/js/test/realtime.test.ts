@@ -250,4 +250,25 @@ describe('@progressdb/js live subscriptions', () => {
     frank.realtime.close()
     await proxy.close()
   })
+
+  it('an expired signature: the socket is refused, a new signature is fetched, then live', async () => {
+    await alice.threads.create({ id: 'rt-signed' })
+    const signatures = [server.signUntil('alice', 1), server.sign('alice')] // the first expired long ago
+    let asked = 0
+    const { baseUrl, frontendKey, userId } = server.frontend('alice')
+    const renewing = createClient({
+      baseUrl,
+      frontendKey,
+      userId,
+      getUserSignature: () => signatures[Math.min(asked++, 1)]!,
+      WebSocket,
+      realtime: FAST_RECONNECT,
+    })
+    const live = record(renewing, 'rt-signed')
+    await live.live()
+    expect(asked).toBe(2)
+    await alice.messages('rt-signed').create({ id: 's1', body: {} })
+    await waitFor(() => live.events.length === 1, 'an event')
+    renewing.realtime.close()
+  })
 })
