@@ -9,16 +9,9 @@ import {
   createThreadsStore,
   type ChatBody,
   type ProgressDBClient,
-  type ReadableStore,
 } from '../src/index.js'
 import { startFixtureServer, waitFor, type FixtureServer } from './fixture.js'
-
-/** Subscribes like a UI would and records every snapshot it is shown. */
-function watch<S>(store: ReadableStore<S>) {
-  const seen: S[] = [store.getSnapshot()]
-  const stop = store.subscribe(() => seen.push(store.getSnapshot()))
-  return { seen, stop, now: () => store.getSnapshot() }
-}
+import { watch } from './watch-store.js'
 
 describe('@progressdb/js stores, live', () => {
   let server: FixtureServer
