@@ -26,11 +26,16 @@ export const OPEN = 1
 
 export const WS_PATH = '/frontend/v1/ws'
 
-/** `http(s)://host/prefix` → `ws(s)://host/prefix/frontend/v1/ws?<params>`. */
+/**
+ * `http(s)://host/prefix` → `ws(s)://host/prefix/frontend/v1/ws?<params>`. Built as a string:
+ * React Native's `URL` lacks most of `searchParams`.
+ */
 export function webSocketUrl(baseUrl: string, params: Record<string, string>): string {
-  const url = new URL(baseUrl.replace(/^http/, 'ws') + WS_PATH)
-  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value)
-  return url.toString()
+  const query = Object.entries(params)
+    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+    .join('&')
+  const base = baseUrl.replace(/\/+$/, '').replace(/^http/, 'ws')
+  return `${base}${WS_PATH}${query ? `?${query}` : ''}`
 }
 
 /** The constructor given, else the global one; undefined when there is none (Node 20). */
