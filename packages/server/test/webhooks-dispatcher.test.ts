@@ -16,6 +16,7 @@ import {
 } from '../src/webhooks/webhook-dispatcher.js'
 import { openWebhookRegistry, type WebhookRegistry } from '../src/webhooks/webhook-registry.js'
 import {
+  eventually,
   startWebhookReceiver,
   verifyProgressDBWebhook,
   type WebhookReceiver,
@@ -29,6 +30,7 @@ const SETTINGS: DispatcherSettings = {
   maxAgeMs: 10_000,
   timeoutMs: 5000,
   concurrency: 4,
+  endpointConcurrency: 2,
   pollIntervalMs: 1000,
   logRetentionMs: 60_000,
 }
@@ -38,6 +40,7 @@ describe('webhook dispatcher', () => {
   let dir: string
   let store: ChatStore
   let receiver: WebhookReceiver | undefined
+  let other: WebhookReceiver | undefined
   let now: number
   const clock = { now: () => now }
   const log = createLogger('silent')
@@ -49,20 +52,28 @@ describe('webhook dispatcher', () => {
   })
   afterEach(async () => {
     await receiver?.close()
-    receiver = undefined
+    await other?.close()
+    receiver = other = undefined
     await store.close()
     fs.rmSync(dir, { recursive: true, force: true })
   })
 
-  const setUp = async (answer: (n: number) => number | 'hold') => {
+  const endpoint = (id: string, url: string) => ({
+    id,
+    url,
+    events: ['message.created' as const],
+    secret: SECRET,
+  })
+  const setUp = async (
+    answer: (n: number) => number | 'hold',
+    more: ReturnType<typeof endpoint>[] = [],
+  ) => {
     receiver = await startWebhookReceiver(answer)
-    const endpoint = {
-      id: 'ep',
-      url: receiver.url,
-      events: ['message.created' as const],
-      secret: SECRET,
-    }
-    const registry = await openWebhookRegistry([endpoint], store.webhooks, T0)
+    const registry = await openWebhookRegistry(
+      [endpoint('ep', receiver.url), ...more],
+      store.webhooks,
+      T0,
+    )
     const outboxStore = withWebhookOutbox(store, {
       registry,
       newId: createIdGenerator(clock),
@@ -158,6 +169,28 @@ describe('webhook dispatcher', () => {
     const log = await store.webhooks.listDeliveries('ep', { limit: 100 })
     expect(log.map((entry) => entry.status)).toEqual(Array(9).fill('delivered'))
     expect(log.map((entry) => entry.attempts)).toEqual(Array(9).fill(1))
+  })
+
+  it('holds a slow endpoint to its share of the slots, so the others keep being served', async () => {
+    other = await startWebhookReceiver(() => 200)
+    const { registry, outboxStore, receiver } = await setUp(
+      () => 'hold',
+      [endpoint('other', other.url)],
+    )
+    // Every change goes to both endpoints; the slow one's deliveries come first in due order.
+    await logChanges(outboxStore, 6)
+    const d = dispatcher(registry)
+    d.start()
+    await eventually(
+      () => store.webhooks.listDeliveries('other', { limit: 10 }),
+      (list) => list.filter((x) => x.status === 'delivered').length === 6,
+    )
+    expect(receiver.received).toHaveLength(SETTINGS.endpointConcurrency)
+    await d.stop(0)
+    const slow = await store.webhooks.listDeliveries('ep', { limit: 10 })
+    expect(slow.map((x) => [x.status, x.attempts])).toEqual(Array(6).fill(['pending', 0]))
+    const served = await store.webhooks.listDeliveries('other', { limit: 10 })
+    expect(served.map((x) => x.status)).toEqual(Array(6).fill('delivered'))
   })
 
   it('gives attempts in flight back at shutdown, uncounted and due at once', async () => {

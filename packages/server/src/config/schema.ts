@@ -222,6 +222,12 @@ export const ConfigSchema = Type.Object(
         'A delivery still failing this long after its event is marked `failed` (3 days).',
       ),
       concurrency: int(1, 1024, 16, 'Attempts in flight at once, per process.'),
+      endpointConcurrency: int(
+        1,
+        1024,
+        4,
+        'Attempts in flight at once to one endpoint, per process, so a slow receiver cannot hold every slot.',
+      ),
       pollIntervalMs: int(
         10,
         undefined,

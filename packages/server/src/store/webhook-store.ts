@@ -67,9 +67,15 @@ export interface WebhookStore {
   /**
    * Leases up to `limit` pending deliveries due at `now` (oldest due first): each gets a new
    * `lease`, one more attempt, and `next_attempt_ts = now + leaseMs`, so a claim whose process
-   * dies is due again once the lease ends.
+   * dies is due again once the lease ends. `admit` is asked about each due delivery's endpoint
+   * in turn (a bounded number of them); one it refuses stays due, untouched.
    */
-  claimDueDeliveries(now: number, leaseMs: number, limit: number): Promise<DeliveryRecord[]>
+  claimDueDeliveries(
+    now: number,
+    leaseMs: number,
+    limit: number,
+    admit?: (webhookId: string) => boolean,
+  ): Promise<DeliveryRecord[]>
   /** Applies an attempt's outcome if `lease` still holds; false when the lease was lost. */
   completeAttempt(delivery: DeliveryRecord, outcome: AttemptOutcome, now: number): Promise<boolean>
   /** An endpoint's log, newest first. */

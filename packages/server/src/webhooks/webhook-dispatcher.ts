@@ -8,6 +8,7 @@ import { sendAttempt } from './webhook-sender.js'
 export interface DispatcherSettings extends RetryPolicy {
   timeoutMs: number
   concurrency: number
+  endpointConcurrency: number
   pollIntervalMs: number
   logRetentionMs: number
 }
@@ -61,6 +62,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
   const leaseMs = settings.timeoutMs * 2 + 1000
   const shutdown = new AbortController()
   const inFlight = new Set<Promise<void>>()
+  const busy = new Map<string, number>()
   const counts = { delivered: 0, retried: 0, failed: 0 }
   let started = false
   let stopped = false
@@ -79,9 +81,11 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
     } else {
       const signal = AbortSignal.any([AbortSignal.timeout(settings.timeoutMs), shutdown.signal])
       const result = await sendAttempt(endpoint, delivery, clock.now(), signal)
-      outcome = shutdown.signal.aborted
-        ? { kind: 'released' }
-        : outcomeOf(delivery, result, clock.now(), settings, random)
+      // Cut off by shutdown: not the receiver's failure. An answer that did arrive counts.
+      outcome =
+        result.statusCode === null && shutdown.signal.aborted
+          ? { kind: 'released' }
+          : outcomeOf(delivery, result, clock.now(), settings, random)
     }
     if (!(await store.completeAttempt(delivery, outcome, clock.now()))) return
     record(delivery, outcome)
@@ -114,6 +118,8 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
   }
 
   const track = (delivery: DeliveryRecord) => {
+    const endpointId = delivery.webhook_id
+    busy.set(endpointId, (busy.get(endpointId) ?? 0) + 1)
     const running: Promise<void> = attempt(delivery)
       .catch((error: unknown) =>
         log.error('webhook attempt could not be recorded', {
@@ -123,20 +129,34 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
       )
       .finally(() => {
         inFlight.delete(running)
+        const left = (busy.get(endpointId) ?? 1) - 1
+        if (left > 0) busy.set(endpointId, left)
+        else busy.delete(endpointId)
         wake()
       })
     inFlight.add(running)
     return running
   }
 
-  const claim = (limit: number) => store.claimDueDeliveries(clock.now(), leaseMs, limit)
+  /** Claims what is due, holding each endpoint to its share of the attempts in flight. */
+  const claim = (limit: number) => {
+    const picked = new Map<string, number>()
+    return store.claimDueDeliveries(clock.now(), leaseMs, limit, (endpointId) => {
+      const taken = picked.get(endpointId) ?? 0
+      if ((busy.get(endpointId) ?? 0) + taken >= settings.endpointConcurrency) return false
+      picked.set(endpointId, taken + 1)
+      return true
+    })
+  }
 
   const schedule = async () => {
     const next = await store.nextDueTs()
+    // Due already but not claimed: its endpoint is at its share; a finishing attempt wakes us.
+    const now = clock.now()
     const wait =
-      next === undefined
+      next === undefined || next <= now
         ? settings.pollIntervalMs
-        : Math.max(0, Math.min(next - clock.now(), settings.pollIntervalMs))
+        : Math.min(next - now, settings.pollIntervalMs)
     clearTimeout(timer)
     if (!stopped) timer = setTimeout(wake, wait).unref()
   }
@@ -192,12 +212,13 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
     wake,
     async runDue() {
       let sent = 0
-      for (;;) {
+      while (!stopped) {
         const claimed = await claim(settings.concurrency)
+        if (claimed.length === 0) break
         sent += claimed.length
         await Promise.all(claimed.map(track))
-        if (claimed.length < settings.concurrency) return sent
       }
+      return sent
     },
     stats: () => ({ ...counts, in_flight: inFlight.size }),
     async stop(graceMs) {

@@ -150,6 +150,30 @@ export function describeWebhooksContract(open: OpenChatStore): void {
       expect(again[0]!.attempts).toBe(2)
     })
 
+    it('leaves the deliveries of endpoints that admit refuses due, untouched', async () => {
+      await createThread(sut.store, buildThreadRecord({ id: 't' }))
+      await commitWithOutbox([
+        buildDelivery({ id: 'a1', webhook_id: 'busy' }),
+        buildDelivery({ id: 'a2', webhook_id: 'busy' }),
+        buildDelivery({ id: 'b1', webhook_id: 'free' }),
+        buildDelivery({ id: 'b2', webhook_id: 'free' }),
+      ])
+      const w = sut.store.webhooks
+      const asked: string[] = []
+      const claimed = await w.claimDueDeliveries(
+        T0,
+        LEASE_MS,
+        10,
+        (id) => (asked.push(id), id === 'free'),
+      )
+      expect(ids(claimed)).toEqual(['b1', 'b2'])
+      expect(asked.sort()).toEqual(['busy', 'busy', 'free', 'free'])
+      expect(await w.getDelivery('busy', 'a1')).toEqual(
+        buildDelivery({ id: 'a1', webhook_id: 'busy' }),
+      )
+      expect(ids(await w.claimDueDeliveries(T0, LEASE_MS, 1))).toEqual(['a1'])
+    })
+
     it('applies an attempt outcome only under the current lease', async () => {
       await createThread(sut.store, buildThreadRecord({ id: 't' }))
       await commitWithOutbox([buildDelivery({ id: 'd1' })])

@@ -8,6 +8,9 @@ import type {
 } from '../webhook-store.js'
 import { KEY_MAX, type LmdbLayout } from './lmdb-layout.js'
 
+/** Due entries one claim looks at, at most: refused endpoints' entries are skipped over. */
+const CLAIM_SCAN_MAX = 10_000
+
 const toBytes = (value: unknown) => Buffer.from(JSON.stringify(value))
 const fromBytes = <T>(bytes: Uint8Array): T => JSON.parse(Buffer.from(bytes).toString('utf8')) as T
 
@@ -100,17 +103,22 @@ export function createLmdbWebhookStore(layout: LmdbLayout): WebhookStore {
         }
         return true
       }),
-    claimDueDeliveries: (now, leaseMs, limit) =>
+    claimDueDeliveries: (now, leaseMs, limit, admit = () => true) =>
       write(() => {
-        // Collect first: the claimed entries move within the range being read.
-        const due = [...layout.outboxDue.getKeys({ end: [now, KEY_MAX], limit })]
-        const claimed: DeliveryRecord[] = []
-        for (const [ts, webhookId, id] of due) {
-          const delivery = readDelivery(layout, webhookId, id)
-          if (!delivery || delivery.status !== 'pending') {
-            layout.outboxDue.removeSync([ts, webhookId, id])
-            continue
-          }
+        const picked: DeliveryRecord[] = []
+        const stale: [number, string, string][] = []
+        // Read first, write after: the claimed entries move within the range being read.
+        for (const key of layout.outboxDue.getKeys({
+          end: [now, KEY_MAX],
+          limit: CLAIM_SCAN_MAX,
+        })) {
+          if (picked.length >= limit) break
+          const delivery = readDelivery(layout, key[1], key[2])
+          if (delivery?.status !== 'pending') stale.push(key)
+          else if (admit(key[1])) picked.push(delivery)
+        }
+        for (const key of stale) layout.outboxDue.removeSync(key)
+        return picked.map((delivery) => {
           const leased = {
             ...delivery,
             lease: randomUUID(),
@@ -119,9 +127,8 @@ export function createLmdbWebhookStore(layout: LmdbLayout): WebhookStore {
             updated_ts: now,
           }
           replaceDelivery(layout, delivery, leased)
-          claimed.push(leased)
-        }
-        return claimed
+          return leased
+        })
       }),
     completeAttempt: (delivery, outcome, now) =>
       write(() => {
