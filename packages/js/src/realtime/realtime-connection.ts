@@ -112,7 +112,6 @@ export function createRealtimeConnection(
       generation = auth.generation
       ws = new WebSocketImpl(webSocketUrl(transport.baseUrl, toQueryCredentials(auth.headers)))
     } catch {
-      connecting = false
       return scheduleReconnect(undefined)
     } finally {
       connecting = false
