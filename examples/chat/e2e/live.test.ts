@@ -2,12 +2,16 @@
  * The chat example live, end to end: two browser contexts (alice and bob, separate cookies
  * and sockets) in the same thread. What alice sends, edits, deletes or types appears on
  * bob's screen without a reload, and a streamed assistant reply grows on his screen and then
- * finalizes.
+ * finalizes. Saves bob's screen mid-stream to e2e/artifacts/live-bob-streaming.png.
  */
+import fs from 'node:fs'
+import path from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ASSISTANT_REPLY } from '../src/assistant-reply.js'
 import { skipWithoutChromium, startChatApp, type ChatApp } from './chat-app.js'
+
+const artifacts = path.join(import.meta.dirname, 'artifacts')
 
 describe.skipIf(skipWithoutChromium("the chat example's live browser test"))(
   'examples/chat live, two users in Chromium',
@@ -91,6 +95,8 @@ describe.skipIf(skipWithoutChromium("the chat example's live browser test"))(
       expect(ASSISTANT_REPLY.startsWith(partialText)).toBe(true)
       expect(partialText.length).toBeLessThan(ASSISTANT_REPLY.length)
       expect(await streaming.textContent()).toContain('streaming…')
+      fs.mkdirSync(artifacts, { recursive: true })
+      await bob.screenshot({ path: path.join(artifacts, 'live-bob-streaming.png') })
 
       const final = bob.locator('.messages article[data-status="final"]', {
         hasText: ASSISTANT_REPLY,
