@@ -15,10 +15,13 @@ export interface ChatFixture {
   close: () => Promise<void>
 }
 
-/** The chat rules on a real LMDB store in a temp dir, with a fake clock and the default limits. */
-export async function openChatFixture(): Promise<ChatFixture> {
+/**
+ * The chat rules on a real LMDB store in a temp dir, with a fake clock and the default limits;
+ * `wrap` decorates the store the rules use (e.g. with change publishing).
+ */
+export async function openChatFixture(wrap: (store: ChatStore) => ChatStore = (store) => store): Promise<ChatFixture> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdb-chat-'))
-  const store = await openLmdbStore({ dataDir: dir })
+  const store = wrap(await openLmdbStore({ dataDir: dir }))
   let now = 1_800_000_000_000
   const clock = { now: () => now }
   const { limits } = loadConfig({ argv: [], env: {}, cwd: dir }).config
