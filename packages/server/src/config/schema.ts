@@ -170,7 +170,7 @@ export const ConfigSchema = Type.Object(
       }),
       keyBurst: int(1, undefined, 100000, 'Bucket size per API key.'),
     }),
-    realtime: section('Live delivery of changes (SSE streams).', {
+    realtime: section('Live delivery: SSE streams, WebSocket subscriptions (threads, thread lists), presence and typing.', {
       sendQueueMaxBytes: int(
         1024,
         undefined,
