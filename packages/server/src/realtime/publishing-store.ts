@@ -1,6 +1,14 @@
-import type { ChatStore } from '../store/chat-store.js'
+import type { ChatStore, ThreadWrites } from '../store/chat-store.js'
+import type { ThreadRecord } from '../store/records.js'
 import type { ChangeHub, CommittedChange } from './change-hub.js'
 import { threadListAudience } from './thread-list-audience.js'
+
+/** What a commit announces: nothing when it logged no change (an idempotent repeat, a no-op). */
+function toCommittedChange(threadId: string, before: ThreadRecord | undefined, writes: ThreadWrites): CommittedChange | undefined {
+  if (writes.purgeThread) return { threadId, lastChange: 0, purged: true, listUsers: threadListAudience(before, writes) }
+  if (!writes.events?.length || !writes.thread) return undefined
+  return { threadId, lastChange: writes.thread.last_change, purged: false, listUsers: threadListAudience(before, writes) }
+}
 
 /**
  * Wraps a store so that every mutation that logged changes (or purged a thread) is announced
@@ -9,23 +17,20 @@ import { threadListAudience } from './thread-list-audience.js'
  */
 export function withChangePublishing(store: ChatStore, hub: ChangeHub): ChatStore {
   const mutateThread: ChatStore['mutateThread'] = async (threadId, needs, decide, durability) => {
-    let announce: Omit<CommittedChange, 'threadId'> | undefined
+    // Only captured inside the write transaction; the announcement is worked out after it.
+    let decided: { before: ThreadRecord | undefined; writes: ThreadWrites } | undefined
     const result = await store.mutateThread(
       threadId,
       needs,
       (snapshot) => {
         const plan = decide(snapshot)
-        const { writes } = plan
-        const listUsers = () => threadListAudience(snapshot.thread, writes)
-        if (writes.purgeThread) announce = { lastChange: 0, purged: true, listUsers: listUsers() }
-        else if (writes.events?.length && writes.thread)
-          announce = { lastChange: writes.thread.last_change, purged: false, listUsers: listUsers() }
-        else announce = undefined
+        decided = { before: snapshot.thread, writes: plan.writes }
         return plan
       },
       durability,
     )
-    if (announce) hub.publish({ threadId, ...announce })
+    const change = decided && toCommittedChange(threadId, decided.before, decided.writes)
+    if (change) hub.publish(change)
     return result
   }
   return new Proxy(store, {
