@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { KEYS } from './harness.js'
+import { KEYS, startTestServer } from './harness.js'
 import { connect, useRealtimeServer } from './ws-client.js'
 
 describe('WebSocket subscriptions', () => {
@@ -89,5 +89,20 @@ describe('WebSocket subscriptions', () => {
       bad.on('error', () => undefined)
     })
     expect(status).toBe(401)
+  })
+})
+
+describe('WebSocket at server shutdown', () => {
+  it('closes with 1001 and no final frame, so clients reconnect and resume instead of giving up', async () => {
+    const t = await startTestServer()
+    await t.user('ana').post('/frontend/v1/threads/sd/messages', { id: 'm1', body: 'hi' })
+    const client = await connect(t.url.replace('http:', 'ws:'), 'ana')
+    client.send({ type: 'subscribe', thread_id: 'sd' })
+    client.send({ type: 'subscribe_threads' })
+    await client.until((f) => f.some((x) => x.type === 'subscribed') && f.some((x) => x.type === 'threads_subscribed'))
+    const closed = new Promise<number>((resolve) => client.ws.once('close', (code: number) => resolve(code)))
+    await t.close()
+    expect(await closed).toBe(1001)
+    expect(client.frames.map((f) => f.type).sort()).toEqual(['presence', 'subscribed', 'threads_subscribed'])
   })
 })

@@ -10,6 +10,15 @@ export const TOO_SLOW: EndReason = {
 }
 export const CLOSED: EndReason = { code: 'SHUTTING_DOWN', message: 'The subscription was closed.' }
 
+/**
+ * Whether the server is shutting down. WebSocket sinks then send no final frame: the socket
+ * closes with 1001 right after, and a client must reconnect and resume rather than take the
+ * subscription as ended.
+ */
+export function isShutdown(reason: EndReason): boolean {
+  return reason.code === 'SHUTTING_DOWN'
+}
+
 /** Why a subscription whose read failed ends: the AppError's code, or INTERNAL. */
 export function endReason(error: unknown): EndReason {
   return error instanceof AppError

@@ -7,6 +7,7 @@ import type { Actor } from '../chat/actor.js'
 import { authenticate, type AuthDeps } from '../http/authenticate.js'
 import type { RouteDeps } from '../http/routes/route-deps.js'
 import type { Logger } from '../logging/logger.js'
+import { isShutdown } from './end-reason.js'
 import { parseClientFrame } from './ws-protocol.js'
 import { createWsThreadList } from './ws-thread-list.js'
 import { openThreadSubscription, type EventSink, type ThreadSubscription } from './thread-subscription.js'
@@ -121,7 +122,7 @@ function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logg
         entry.unregister()
         entry.leave()
         if (reason.code === 'SUBSCRIBER_TOO_SLOW') closeTooSlow()
-        else send({ type: 'unsubscribed', thread_id: threadId, code: reason.code, message: reason.message })
+        else if (!isShutdown(reason)) send({ type: 'unsubscribed', thread_id: threadId, code: reason.code, message: reason.message })
       },
     }
     send({ type: 'subscribed', thread_id: threadId, since: start })

@@ -1,5 +1,6 @@
 import type { ServerFrame } from '@progressdb/protocol'
 import type { Actor } from '../chat/actor.js'
+import { isShutdown } from './end-reason.js'
 import type { SubscriptionRegistry } from './subscription-registry.js'
 import {
   openThreadListSubscription,
@@ -43,7 +44,7 @@ export function createWsThreadList(deps: ThreadListDeps & { subscriptions: Subsc
           current.unregister()
           current = undefined
           if (reason.code === 'SUBSCRIBER_TOO_SLOW') ws.closeTooSlow()
-          else ws.send({ type: 'threads_unsubscribed', code: reason.code, message: reason.message })
+          else if (!isShutdown(reason)) ws.send({ type: 'threads_unsubscribed', code: reason.code, message: reason.message })
         },
       })
       current = { subscription, unregister: deps.subscriptions.add(subscription) }
