@@ -12,6 +12,14 @@ export function isChangeRelayMessage(message: unknown): message is ChangeRelayMe
 }
 
 /**
+ * Sends to the cluster primary. Once the IPC channel is gone (the primary died, or this worker
+ * is being torn down) there is nobody left to tell; an unhandled send error must not crash it.
+ */
+export function sendToPrimary(message: object): void {
+  if (process.connected) process.send?.(message, undefined, undefined, () => {})
+}
+
+/**
  * In a worker of `--workers N`: commits are sent to the primary, which forwards them to the
  * other workers (worker-pool.ts); commits relayed from the others are handed to `deliver`.
  * Outside a cluster there is nothing to relay to.
@@ -22,6 +30,6 @@ export function createClusterRelay(deliver: () => (change: CommittedChange) => v
     if (isChangeRelayMessage(message)) deliver()(message.change)
   })
   return (change: CommittedChange) => {
-    process.send?.({ type: 'progressdb.change', change } satisfies ChangeRelayMessage)
+    sendToPrimary({ type: 'progressdb.change', change } satisfies ChangeRelayMessage)
   }
 }

@@ -1,4 +1,5 @@
 import cluster from 'node:cluster'
+import { sendToPrimary } from './cluster-relay.js'
 import type { PresenceHub, PresenceShare } from './presence-hub.js'
 
 /**
@@ -27,6 +28,6 @@ export function createPresenceRelay(hub: () => PresenceHub) {
     else hub().applyRemote(message.origin, message.thread_id, message.part)
   })
   return (threadId: string, part: PresenceShare) => {
-    process.send?.({ type: 'progressdb.presence', thread_id: threadId, part } satisfies PresenceRelayMessage)
+    sendToPrimary({ type: 'progressdb.presence', thread_id: threadId, part } satisfies PresenceRelayMessage)
   }
 }
