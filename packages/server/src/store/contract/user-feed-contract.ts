@@ -38,6 +38,18 @@ export function describeUserFeedContract(open: OpenChatStore): void {
       expect(await sut.store.listUserFeed('bob', FROM_START, 10)).toEqual([{ ts: 400, id: 't1' }])
     })
 
+    it('keeps one entry per user and thread when reads commit together', async () => {
+      await createThread(sut.store, buildThreadRecord({ id: 't1', participants: { ...team } }))
+      await Promise.all(
+        [1, 2, 3, 4].map((seq) =>
+          commit(sut.store, 't1', () => ({
+            putReadMarkers: [buildReadMarkerRecord({ user: 'bob', message_id: `m${seq}`, seq, ts: 100 * seq })],
+          })),
+        ),
+      )
+      expect(await sut.store.listUserFeed('bob', FROM_START, 10)).toEqual([{ ts: 400, id: 't1' }])
+    })
+
     it('ignores read markers of users who are not participants', async () => {
       await createThread(sut.store, buildThreadRecord({ id: 't1' }))
       await commit(sut.store, 't1', () => ({
