@@ -73,10 +73,22 @@ describe('thread-list subscription (fake clock, real store)', () => {
     })
     resumed.subscription.close()
 
-    const upToDate = open(now() + 1)
+    f.advance(SLACK_MS + 1)
+    const upToDate = open(now() - SLACK_MS)
     await until(() => upToDate.frames.length === 1)
     expect(upToDate.frames[0]!.delta).toEqual({ threads: [], removed: [] })
     upToDate.subscription.close()
+  })
+
+  it('treats a cursor from the future as the current watermark', async () => {
+    const future = open(now() + 3_600_000)
+    expect(future.subscription.cursor).toBe(now() - SLACK_MS)
+    await until(() => future.frames.length === 1)
+    f.advance(1000)
+    await f.chat.createMessage(alice, 't1', { body: 'x' }, fast)
+    await until(() => future.frames.length === 2)
+    expect(future.frames[1]!.cursor).toBe(now() - SLACK_MS)
+    future.subscription.close()
   })
 
   it('ends a subscriber whose sink is backlogged with SUBSCRIBER_TOO_SLOW and stops listening', async () => {

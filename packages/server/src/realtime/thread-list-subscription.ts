@@ -43,9 +43,10 @@ export function openThreadListSubscription(
   sink: ThreadListSink,
 ): ThreadListSubscription {
   const watermark = () => deps.chat.threadListWatermark(deps.slackMs)
-  const start = since ?? watermark()
+  // A cursor from the future (never issued by this server) would hide every change until then.
+  const start = Math.min(since ?? Number.MAX_SAFE_INTEGER, watermark())
   let cursor = start
-  let catchUp: ThreadPosition | undefined = since === undefined ? undefined : { ts: since, id: '' }
+  let catchUp: ThreadPosition | undefined = since === undefined ? undefined : { ts: start, id: '' }
   const pending = new Set<string>()
   const ending = createEnding((reason) => sink.close(reason))
   const end = (reason: EndReason) => ending.end(reason)
