@@ -58,6 +58,10 @@ export const Message = Type.Object({
   reactions: Type.Record(Type.String(), Type.Array(Type.String())),
   version: Type.Integer(),
   editor: Type.String({ description: 'The user who made the current version (the author for version 1).' }),
+  change: Type.Integer({
+    description:
+      'The thread change number of the latest change to this message. Log events about it numbered up to this are already reflected in this state (apply only later ones).',
+  }),
   status: MessageStatus,
   ephemeral: Type.Boolean(),
   expires_ts: Type.Union([Type.Integer(), Type.Null()]),

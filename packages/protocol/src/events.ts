@@ -28,8 +28,9 @@ const envelope = {
 
 /**
  * Message and thread events carry the item's state as of when the log is read (a hard-deleted
- * message is carried as its id only). Applying events in change order therefore converges on
- * the stored state.
+ * message is carried as its id only). A message's `change` says which log events that state
+ * already reflects: apply an event about a message only when its `change` is above the held
+ * state's, and events in change order converge on the stored state.
  */
 export const ChatEvent = Type.Union([
   Type.Object({ type: Type.Literal('thread.created'), ...envelope, thread: Type.Optional(Thread) }),

@@ -54,6 +54,32 @@ describe('streamed messages', () => {
     expect(events[2]).toMatchObject({ type: 'message.finalized', message: { status: 'final', body: { text: 'Hello!' }, version: 2 } })
   })
 
+  it("a replay of the log converges: a message's change says which appends its state already holds", async () => {
+    const u = t.user('replayer')
+    await u.post(`${T}/replay/messages`, { id: 'm', body: { text: '' }, status: 'streaming' })
+    for (const text of ['a', 'b', 'c']) await u.post(`${T}/replay/messages/m/append`, { text })
+    const midStream = (await u.get(`${T}/replay/messages/m`)).body.message
+    const log = (await u.get(`${T}/replay/events?since=0`)).body.events as {
+      type: string
+      change: number
+      text?: string
+      message?: { change: number; body: { text: string } }
+    }[]
+    // message.created is carried with the current state, which already holds the three appends.
+    expect(log.map((e) => e.type)).toEqual(['thread.created', 'message.created', ...Array(3).fill('message.appended')])
+    expect(midStream.change).toBe(log.at(-1)!.change)
+    // The documented client rule: apply an event about a message only when its change is newer.
+    let held: { change: number; body: { text: string } } | undefined
+    for (const event of log) {
+      if (event.message) held = event.message
+      else if (event.type === 'message.appended' && held && event.change > held.change)
+        held = { change: event.change, body: { text: held.body.text + event.text } }
+    }
+    expect(held?.body.text).toBe('abc')
+    const done = (await u.post(`${T}/replay/messages/m/finalize`, {})).body.message
+    expect(done.change).toBe(log.at(-1)!.change + 1)
+  })
+
   it('lets a voice transcript be rewritten while streaming, then finalized', async () => {
     const u = t.user('vera')
     await u.post(`${T}/call/messages`, { id: 'utt', body: { text: 'I scream' }, status: 'streaming' })

@@ -61,6 +61,7 @@ class Message(TypedDict):
     reactions: dict[str, list[str]]
     version: int
     editor: str
+    change: int
     status: MessageStatus
     ephemeral: bool
     expires_ts: Optional[int]

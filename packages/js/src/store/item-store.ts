@@ -196,15 +196,8 @@ function liveThreadHandlers(control: ItemControl<Thread>) {
 
 /** Applies the message's own events; a soft delete is fetched to show the deleted state. */
 function liveMessageHandlers<TBody>(messageId: string, control: ItemControl<Message<TBody>>) {
-  const live: LiveMessages = { streams: new Map(), inRange: () => false }
-  let applied: Message<TBody> | undefined
-  const apply = (shown: Message<TBody>, event: ChatEvent) => {
-    // A state this did not produce (fetched, or a change's reply) is the new basis of appends.
-    if (shown !== applied && shown.status === 'streaming')
-      live.streams.set(messageId, { updatedTs: shown.updated_ts, grown: false })
-    applied = applyMessageEvent([shown], event, live)[0] ?? shown
-    return applied
-  }
+  const live: LiveMessages = { inRange: () => false }
+  const apply = (shown: Message<TBody>, event: ChatEvent) => applyMessageEvent([shown], event, live)[0] ?? shown
   return {
     onEvents(events: readonly ChatEvent[]) {
       for (const event of events) {

@@ -11,6 +11,7 @@ const message = (over: Partial<Message<{ text: string }>> = {}): Message<{ text:
   seq: 1,
   author: 'bot',
   editor: 'bot',
+  change: 2,
   role: 'assistant',
   body: { text: '' },
   reply_to: null,
@@ -37,7 +38,7 @@ const appended = (change: number, ts: number, text: string): ChatEvent => ({
   text,
 })
 
-const fresh = (): LiveMessages => ({ streams: new Map(), inRange: () => true })
+const fresh = (): LiveMessages => ({ inRange: () => true })
 
 function show(live: LiveMessages, m: Message<{ text: string }>) {
   return upsertMessage<{ text: string }>([], m, live, 'always')
@@ -55,30 +56,25 @@ describe('applying live message events', () => {
     expect(list[0]?.updated_ts).toBe(1006)
   })
 
-  it('does not apply twice appends a full state already contains', () => {
-    // The created event was hydrated after both appends (state at 1002): text "Hello".
+  it('does not apply twice the appends a full state already reflects (by change number)', () => {
+    // The created event (change 2) was hydrated after both appends: text "Hello", change 4.
     const live = fresh()
-    let list = show(live, message({ body: { text: 'Hello' }, updated_ts: 1002 }))
-    list = applyMessageEvent(list, appended(3, 1001, 'Hel'), live) // older: included
-    list = applyMessageEvent(list, appended(4, 1002, 'lo'), live) // same ms, text ends with it
-    list = applyMessageEvent(list, appended(5, 1003, '!'), live) // newer: applied
+    let list = show(live, message({ body: { text: 'Hello' }, change: 4 }))
+    list = applyMessageEvent(list, appended(3, 1001, 'Hel'), live) // reflected
+    list = applyMessageEvent(list, appended(4, 1001, 'lo'), live) // reflected, same millisecond
+    list = applyMessageEvent(list, appended(5, 1001, '!'), live) // newer: applied
     expect(textOf(list)).toBe('Hello!')
-  })
-
-  it('applies a same-millisecond append the state cannot contain, and every one after it', () => {
-    const live = fresh()
-    let list = show(live, message({ body: { text: '' }, updated_ts: 1000 }))
-    list = applyMessageEvent(list, appended(3, 1000, 'a'), live) // "" does not end with "a"
-    list = applyMessageEvent(list, appended(4, 1000, 'a'), live) // after a growth: always
-    expect(textOf(list)).toBe('aa')
+    expect(list[0]?.change).toBe(5)
+    list = applyMessageEvent(list, appended(5, 1001, '!'), live) // a repeat changes nothing
+    expect(textOf(list)).toBe('Hello!')
   })
 
   it('keeps the newer state when an older one arrives late (a reply after an edit event)', () => {
     const live = fresh()
-    let list = show(live, message({ status: 'final', version: 2, body: { text: 'v2' } }))
+    let list = show(live, message({ status: 'final', version: 2, change: 7, body: { text: 'v2' } }))
     list = upsertMessage(
       list,
-      message({ status: 'final', version: 1, body: { text: 'v1' } }),
+      message({ status: 'final', version: 1, change: 3, body: { text: 'v1' } }),
       live,
       'always',
     )
@@ -87,13 +83,14 @@ describe('applying live message events', () => {
 
   it('reactions: added once per user, removed, and emoji named like Object members are data', () => {
     const live = fresh()
+    let change = 9
     const reaction = (
       type: 'reaction.added' | 'reaction.removed',
       emoji: string,
       user: string,
     ): ChatEvent => ({
       type,
-      change: 9,
+      change: change++,
       thread_id: 't',
       ts: 2000,
       actor: user,

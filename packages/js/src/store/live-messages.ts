@@ -1,26 +1,23 @@
 import type { ChatEvent } from '@progressdb/protocol'
 import type { Message } from '../message-types.js'
-import { grownBody, mayInclude } from './message-append.js'
+import { grownBody } from './message-append.js'
 import { ordered, type StoreMessage } from './message-list.js'
 
 type List<TBody> = readonly StoreMessage<TBody>[]
 
-/**
- * What applying live events needs beyond the list: for each streaming message, the
- * `updated_ts` of the full state it was last given and whether appends were applied since.
- * Events carry a message's state as of when the server read its log, so a full state may
- * already include appends whose events come after it; those are recognised by their time.
- */
+/** What applying live events needs beyond the list. */
 export interface LiveMessages {
-  streams: Map<string, { updatedTs: number; grown: boolean }>
   /** Whether a message not shown belongs in the loaded range (not older than the oldest). */
   inRange: (message: Message<unknown>) => boolean
 }
 
+/**
+ * A message's `change` is the number of its own latest change, so of two states the one with
+ * the higher `change` is newer, and an event about a message is already reflected in a state
+ * whose `change` is at or above the event's (docs/api.md, Events).
+ */
 const isNewer = (incoming: Message<unknown>, shown: StoreMessage<unknown>) =>
-  shown.pending === true ||
-  incoming.version > shown.version ||
-  (incoming.version === shown.version && incoming.updated_ts >= shown.updated_ts)
+  shown.pending === true || incoming.change >= shown.change
 
 /**
  * Shows a full message state (from a page, a reply or an event) unless a newer one is shown:
@@ -39,19 +36,17 @@ export function upsertMessage<TBody>(
   if (shown && !isNewer(message, shown)) return list
   if (!shown && (insert === 'never' || (insert === 'inRange' && !live.inRange(message))))
     return list
-  if (message.status === 'streaming')
-    live.streams.set(message.id, { updatedTs: message.updated_ts, grown: false })
-  else live.streams.delete(message.id)
   return ordered(shown ? list.map((m) => (m === shown ? message : m)) : [...list, message])
 }
 
+/** Applies `change` to the shown message unless its state already reflects the event. */
 function replaceShown<TBody>(
   list: List<TBody>,
-  id: string,
-  change: (m: StoreMessage<TBody>) => StoreMessage<TBody> | undefined,
+  event: ChatEvent & { message_id: string },
+  change: (m: StoreMessage<TBody>) => StoreMessage<TBody>,
 ): List<TBody> {
-  const shown = list.find((m) => m.id === id)
-  const next = shown && change(shown)
+  const shown = list.find((m) => m.id === event.message_id)
+  const next = shown && event.change > shown.change ? { ...change(shown), change: event.change } : undefined
   return next && next !== shown ? list.map((m) => (m === shown ? next : m)) : list
 }
 
@@ -68,29 +63,16 @@ export function applyMessageEvent<TBody>(
       if (!event.message) return list.filter((m) => m.id !== event.message_id) // hard-deleted since
       return upsertMessage(list, event.message as Message<TBody>, live, 'inRange')
     case 'message.deleted':
-      live.streams.delete(event.message_id)
       return list.filter((m) => m.id !== event.message_id)
     case 'message.appended':
-      return replaceShown(list, event.message_id, (m) => {
-        const basis = live.streams.get(m.id)
-        const { text, delta, body } = event
-        const append = { text, delta, body }
-        if (basis && !basis.grown) {
-          const included =
-            event.ts < basis.updatedTs ||
-            (event.ts === basis.updatedTs && mayInclude(m.body, append))
-          if (included) return m
-          basis.grown = true
-        }
-        return {
-          ...m,
-          body: grownBody(m.body, append) as TBody,
-          updated_ts: Math.max(m.updated_ts, event.ts),
-        }
-      })
+      return replaceShown(list, event, (m) => ({
+        ...m,
+        body: grownBody(m.body, { text: event.text, delta: event.delta, body: event.body }) as TBody,
+        updated_ts: Math.max(m.updated_ts, event.ts),
+      }))
     case 'reaction.added':
     case 'reaction.removed':
-      return replaceShown(list, event.message_id, (m) => {
+      return replaceShown(list, event, (m) => {
         const users = Object.hasOwn(m.reactions, event.emoji) ? m.reactions[event.emoji]! : []
         const has = users.includes(event.user)
         if (has === (event.type === 'reaction.added')) return m

@@ -25,22 +25,3 @@ export function grownBody(body: unknown, append: AppendRequest): unknown {
   }
   return merged
 }
-
-/**
- * Whether `body` could already contain `append`: a snapshot read in the same millisecond as
- * an append may or may not include it. Text that does not end with the appended text cannot.
- */
-export function mayInclude(body: unknown, append: AppendRequest): boolean {
-  if (append.body !== undefined) return JSON.stringify(body) === JSON.stringify(append.body)
-  if (append.text !== undefined) {
-    const text = typeof body === 'string' ? body : isPlainObject(body) ? body.text : undefined
-    return typeof text === 'string' && text.endsWith(append.text)
-  }
-  if (!isPlainObject(body)) return false
-  return Object.entries(append.delta ?? {}).every(([key, value]) => {
-    const now = body[key]
-    return typeof value === 'string' && typeof now === 'string'
-      ? now.endsWith(value)
-      : JSON.stringify(now) === JSON.stringify(value)
-  })
-}

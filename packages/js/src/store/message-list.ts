@@ -38,6 +38,7 @@ export function optimisticMessage<TBody>(
     reactions: {},
     version: 1,
     editor: author,
+    change: 0,
     status: 'final',
     ephemeral: false,
     expires_ts: null,

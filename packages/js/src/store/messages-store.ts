@@ -204,7 +204,6 @@ export function createMessagesStore<TBody = ChatBody>(
     pageSize: options.pageSize ?? 50,
     anchors: { before: null, after: null },
     live: {
-      streams: new Map(),
       inRange: (message) => {
         const s = ctx.state.get()
         const oldest = s.messages.find((m) => !m.pending)

@@ -5,7 +5,7 @@ import type { MessageRecord, ThreadRecord } from '../store/records.js'
 import { assertCanChangeMessage, assertCanRead, assertCanWrite, requireMessage } from './access.js'
 import type { Actor } from './actor.js'
 import { assertMetadataSize, type ChatContext, type WriteOptions } from './chat-context.js'
-import { newestLive, recordChanges, summaryOf, type EventDraft } from './thread-change.js'
+import { atChange, newestLive, recordChanges, summaryOf, type EventDraft } from './thread-change.js'
 import { liveThread, newThreadRecord, readableThread } from './threads.js'
 import { currentVersionOf, toWireMessage, toWireVersion } from './wire.js'
 
@@ -66,6 +66,7 @@ export async function createMessage(
       reactions: {},
       version: 1,
       editor: actor.userId,
+      change: 0,
       status: input.status ?? 'final',
       ephemeral: ttlMs !== undefined,
       expires_ts: ttlMs === undefined ? null : now + ttlMs,
@@ -81,7 +82,8 @@ export async function createMessage(
     const drafts: EventDraft[] = existingThread ? [] : [{ type: 'thread.created' }]
     drafts.push({ type: 'message.created', message_id: id })
     const { thread, events } = recordChanges(grown, drafts, actor.userId, now)
-    return { writes: { thread, events, putMessages: [message] }, result: { record: message, created: true } }
+    const stored = atChange(message, events)
+    return { writes: { thread, events, putMessages: [stored] }, result: { record: stored, created: true } }
   }, options.durability)
   return { message: toWireMessage(result.record), created: result.created }
 }
@@ -167,9 +169,10 @@ export function nextVersion(
   }
   const logged = recordChanges(thread, [{ type, message_id: message.id, version: next.version }], actor.userId, now)
   const archiveVersions = [{ messageId: message.id, version: currentVersionOf(message) }]
+  const stored = atChange(next, logged.events)
   return {
-    writes: { thread: logged.thread, events: logged.events, putMessages: [next], archiveVersions },
-    result: next,
+    writes: { thread: logged.thread, events: logged.events, putMessages: [stored], archiveVersions },
+    result: stored,
   }
 }
 
@@ -201,7 +204,7 @@ export async function deleteMessage(
       now,
     )
     if (options.hard) return { writes: { thread, events, purgeMessages: [message] }, result: null }
-    const deleted = { ...message, deleted: true, deleted_ts: now, updated_ts: Math.max(now, message.updated_ts) }
+    const deleted = atChange({ ...message, deleted: true, deleted_ts: now, updated_ts: Math.max(now, message.updated_ts) }, events)
     return { writes: { thread, events, putMessages: [deleted] }, result: deleted }
   }, options.durability)
   return record && toWireMessage(record)
@@ -235,7 +238,8 @@ export async function restoreMessage(
       actor.userId,
       now,
     )
-    return { writes: { thread, events, putMessages: [restored] }, result: restored }
+    const stored = atChange(restored, events)
+    return { writes: { thread, events, putMessages: [stored] }, result: stored }
   }, options.durability)
   return toWireMessage(record)
 }

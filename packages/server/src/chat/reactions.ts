@@ -5,7 +5,7 @@ import type { Actor } from './actor.js'
 import type { ChatContext, WriteOptions } from './chat-context.js'
 import { ownValue, withKey, withoutKey } from './own-keys.js'
 import { liveThread } from './threads.js'
-import { recordChanges } from './thread-change.js'
+import { atChange, recordChanges } from './thread-change.js'
 import { toWireMessage } from './wire.js'
 
 /**
@@ -41,7 +41,8 @@ export async function setReaction(
       actor.userId,
       now,
     )
-    return { writes: { thread, events, putMessages: [reacted] }, result: reacted }
+    const stored = atChange(reacted, events)
+    return { writes: { thread, events, putMessages: [stored] }, result: stored }
   }, options.durability)
   return toWireMessage(record)
 }

@@ -5,7 +5,7 @@ import { assertCanChangeMessage, assertCanRead, requireMessage } from './access.
 import type { Actor } from './actor.js'
 import { assertMetadataSize, type ChatContext, type WriteOptions } from './chat-context.js'
 import { withKey } from './own-keys.js'
-import { recordChanges } from './thread-change.js'
+import { atChange, recordChanges } from './thread-change.js'
 import { deleteMessage, nextVersion } from './messages.js'
 import { liveThread } from './threads.js'
 import { toWireMessage } from './wire.js'
@@ -72,7 +72,8 @@ export async function appendToMessage(
       actor.userId,
       now,
     )
-    return { writes: { thread, events, putMessages: [grown] }, result: grown }
+    const stored = atChange(grown, events)
+    return { writes: { thread, events, putMessages: [stored] }, result: stored }
   }, options.durability)
   return toWireMessage(record)
 }

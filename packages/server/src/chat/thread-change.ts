@@ -29,6 +29,16 @@ export function recordChanges(
   }
 }
 
+/**
+ * A message as a mutation puts it: `change` moves to the newest of `events` about it, so a
+ * reader holding this state knows which log events it already reflects (appends included).
+ */
+export function atChange(message: MessageRecord, events: readonly ChangeRecord[]): MessageRecord {
+  let change = message.change
+  for (const event of events) if (event.message_id === message.id && event.change > change) change = event.change
+  return change === message.change ? message : { ...message, change }
+}
+
 export function summaryOf(message: MessageRecord): ThreadRecord['last_message'] {
   return { id: message.id, author: message.author, role: message.role, created_ts: message.created_ts }
 }

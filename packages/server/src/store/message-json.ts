@@ -23,6 +23,7 @@ export function toWireMessage(record: MessageRecord): Message {
     reactions: record.reactions,
     version: record.version,
     editor: record.editor,
+    change: record.change,
     status: record.status,
     ephemeral: record.ephemeral,
     expires_ts: record.expires_ts,
@@ -66,6 +67,7 @@ export function decodeMessage(codec: RecordCodec, threadId: string, bytes: Uint8
   const text = decoder.decode(codec.openBytes(threadId, bytes))
   const record = JSON.parse(text) as MessageRecord & { key?: string }
   delete record.key
+  record.change ??= 0 // stored before messages carried their change number
   return record
 }
 

@@ -43,6 +43,7 @@ export function buildMessageRecord(
     reactions: {},
     version: 1,
     editor: author,
+    change: 0,
     status: 'final',
     ephemeral: false,
     expires_ts: null,

@@ -38,6 +38,11 @@ export interface MessageRecord {
   version: number
   /** The user who made the current version (the author for version 1). */
   editor: string
+  /**
+   * The thread change number of the message's latest change (create, edit, append, finalize,
+   * reaction, delete, restore): the log events about it up to this one are reflected here.
+   */
+  change: number
   status: MessageStatus
   ephemeral: boolean
   expires_ts: number | null
