@@ -84,7 +84,8 @@ export const ERROR_CODES = {
   SHUTTING_DOWN: { status: 503, description: 'The server is shutting down; retry against another node.' },
   STORAGE_UNAVAILABLE: {
     status: 503,
-    description: 'The store cannot take writes right now (read-only data directory); reads still work.',
+    description:
+      'The store cannot take writes right now (a read-only data directory, or a commit the storage engine refused); nothing of the write was applied, so it can be retried. Reads still work.',
   },
   STORAGE_FULL: { status: 507, description: 'The disk or the store map is full; reads still work.' },
 } as const satisfies Record<string, { status: number; description: string }>

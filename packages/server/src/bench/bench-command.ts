@@ -77,6 +77,9 @@ async function withServer<T>(
   } finally {
     await proc.stop()
     fs.rmSync(dataDir, { recursive: true, force: true })
+    // The servers log at warn: anything they said is a problem worth seeing next to the table.
+    const said = proc.output().split('\n').filter((line) => line.trim() && !line.includes('listening on'))
+    if (said.length) process.stderr.write(`[bench] the server logged ${said.length} line(s); the last ones:\n${said.slice(-20).join('\n')}\n`)
   }
 }
 

@@ -1,6 +1,7 @@
 import type { ErrorBody } from '@progressdb/protocol'
 import { AppError } from '../app-error.js'
 import type { Logger } from '../logging/logger.js'
+import { StoreCommitError } from '../store/store-commit-error.js'
 
 /**
  * The one place errors become HTTP responses. An AppError keeps its code and message; a store
@@ -14,6 +15,7 @@ export function toErrorResponse(
 ): { status: number; body: ErrorBody; headers: Record<string, string> } {
   const known = error instanceof AppError ? error : storageError(error)
   if (known) {
+    if (!(error instanceof AppError)) log.error('storage failure', { request_id: requestId, err: error })
     const body: ErrorBody = { error: known.message, code: known.code, request_id: requestId }
     if (known.details) body.details = [...known.details]
     return { status: known.status, body, headers: { ...known.headers } }
@@ -27,6 +29,8 @@ export function toErrorResponse(
 }
 
 function storageError(error: unknown): AppError | undefined {
+  if (error instanceof StoreCommitError)
+    return new AppError('STORAGE_UNAVAILABLE', 'The write was not committed (nothing of it was applied); retry it.')
   const text = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}` : ''
   if (/ENOSPC|MDB_MAP_FULL|No space left/i.test(text))
     return new AppError('STORAGE_FULL', 'The store is full; writes fail until space is freed. Reads still work.')

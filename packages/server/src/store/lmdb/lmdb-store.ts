@@ -21,6 +21,7 @@ import type {
   ThreadRecord,
   VersionRecord,
 } from '../records.js'
+import { inChildTransaction } from './lmdb-commit.js'
 import { KEY_MAX, SEQ_MAX, openLmdbLayout, type LmdbLayout } from './lmdb-layout.js'
 import { listUserThreads } from './lmdb-thread-list.js'
 import { listUserFeed } from './lmdb-user-feed.js'
@@ -62,7 +63,7 @@ class LmdbStore implements ChatStore {
   ): Promise<T> {
     // A child transaction per mutation: LMDB batches concurrent mutations into one commit
     // (group commit), and a mutation that fails aborts alone without touching the others.
-    const outcome = (await this.layout.root.childTransaction(() => {
+    const outcome = (await inChildTransaction(this.layout.root, () => {
       const snapshot = this.loadSnapshot(threadId, needs)
       let plan: MutationPlan<T>
       try {

@@ -6,6 +6,7 @@ import type {
   WebhookRecord,
   WebhookStore,
 } from '../webhook-store.js'
+import { inChildTransaction } from './lmdb-commit.js'
 import { KEY_MAX, type LmdbLayout } from './lmdb-layout.js'
 
 /** Due entries one claim looks at, at most: refused endpoints' entries are skipped over. */
@@ -78,7 +79,7 @@ function settle(delivery: DeliveryRecord, outcome: AttemptOutcome, now: number):
 
 /** The webhook half of the LMDB store: endpoints, the outbox and its due index. */
 export function createLmdbWebhookStore(layout: LmdbLayout): WebhookStore {
-  const write = <T>(body: () => T): Promise<T> => layout.root.childTransaction(body)
+  const write = <T>(body: () => T): Promise<T> => inChildTransaction(layout.root, body)
   return {
     async listWebhooks() {
       return [...layout.webhooks.getRange({})].map(({ value }) => fromBytes<WebhookRecord>(value))
@@ -87,9 +88,7 @@ export function createLmdbWebhookStore(layout: LmdbLayout): WebhookStore {
       const bytes = layout.webhooks.get(id)
       return bytes ? fromBytes<WebhookRecord>(bytes) : undefined
     },
-    async putWebhook(record) {
-      await layout.webhooks.put(record.id, toBytes(record))
-    },
+    putWebhook: (record) => write(() => void layout.webhooks.putSync(record.id, toBytes(record))),
     deleteWebhook: (id) =>
       write(() => {
         if (layout.webhooks.get(id) === undefined) return false
