@@ -2,17 +2,17 @@ import type { Message } from '@progressdb/protocol'
 import type { RecordCodec } from './record-codec.js'
 import type { MessageRecord } from './records.js'
 
+type StoredMessage = Omit<Message, 'key'>
+
 /**
- * A stored message is its wire JSON. Backends keep messages as the exact bytes of
- * `JSON.stringify(toWireMessage(record))`, so a page of messages is answered by splicing the
- * stored texts into the response, with no parse and no re-serialisation (docs/performance.md).
- * The record is the wire object plus nothing: `key` (= `id`) is the only field it adds.
+ * A stored message is its wire JSON without `key` (which always equals `id`): backends keep
+ * `JSON.stringify` of this, `id` first, so a page of messages is answered by splicing the stored
+ * bytes into the response (with `key` inserted after `id`), with no parse and no
+ * re-serialisation (docs/performance.md).
  */
-export function toWireMessage(record: MessageRecord): Message {
-  // `id` first, then `key`: messageIdOfJson() relies on this order.
+function storedForm(record: MessageRecord): StoredMessage {
   return {
     id: record.id,
-    key: record.id,
     thread: record.thread,
     seq: record.seq,
     author: record.author,
@@ -34,20 +34,24 @@ export function toWireMessage(record: MessageRecord): Message {
   }
 }
 
+export function toWireMessage(record: MessageRecord): Message {
+  const { id, ...rest } = storedForm(record)
+  return { id, key: id, ...rest }
+}
+
 const ID_PREFIX = Buffer.from('{"id":"')
-const KEY_FIELD = Buffer.from(',"key":')
+const NEXT_FIELD = Buffer.from(',"thread":')
 const QUOTE = 0x22
 
 /**
- * The id of a stored message in the current layout (`{"id":"…","key":…`), or undefined for one
- * in another layout (written before messages were stored in wire form). Ids never need JSON
- * escapes (they are `[A-Za-z0-9._~:@-]`), so the id ends at the next quote.
+ * Where the id of a stored message in the current layout (`{"id":"…","thread":…`) ends, or -1
+ * for one in another layout (written before messages were stored in this form). Ids never need
+ * JSON escapes (they are `[A-Za-z0-9._~:@-]`), so the id ends at the next quote.
  */
-function messageIdOfJson(json: Uint8Array): string | undefined {
-  if (!bytesAt(json, 0, ID_PREFIX)) return undefined
+function idEndOf(json: Uint8Array): number {
+  if (!bytesAt(json, 0, ID_PREFIX)) return -1
   const end = json.indexOf(QUOTE, ID_PREFIX.length)
-  if (end < 0 || !bytesAt(json, end + 1, KEY_FIELD)) return undefined
-  return Buffer.from(json.buffer, json.byteOffset + ID_PREFIX.length, end - ID_PREFIX.length).toString('latin1')
+  return end >= 0 && bytesAt(json, end + 1, NEXT_FIELD) ? end : -1
 }
 
 /** Whether `bytes` holds `pattern` at `offset` (a short pattern: a loop beats a native call). */
@@ -60,7 +64,7 @@ function bytesAt(bytes: Uint8Array, offset: number, pattern: Uint8Array): boolea
 const decoder = new TextDecoder()
 
 export function encodeMessage(codec: RecordCodec, threadId: string, record: MessageRecord): Buffer {
-  return codec.sealBytes(threadId, Buffer.from(JSON.stringify(toWireMessage(record))))
+  return codec.sealBytes(threadId, Buffer.from(JSON.stringify(storedForm(record))))
 }
 
 export function decodeMessage(codec: RecordCodec, threadId: string, bytes: Uint8Array): MessageRecord {
@@ -79,10 +83,19 @@ export interface MessageJson {
 }
 
 export function decodeMessageJson(codec: RecordCodec, threadId: string, seq: number, bytes: Uint8Array): MessageJson {
-  const json = Buffer.from(codec.openBytes(threadId, bytes))
-  const id = messageIdOfJson(json)
-  if (id !== undefined) return { seq, id, json }
-  // An older layout: normalise it through the record.
-  const record = decodeMessage(codec, threadId, bytes)
-  return { seq, id: record.id, json: Buffer.from(JSON.stringify(toWireMessage(record))) }
+  const stored = codec.openBytes(threadId, bytes)
+  const end = idEndOf(stored)
+  if (end < 0) {
+    // An older layout: normalise it through the record.
+    const record = decodeMessage(codec, threadId, bytes)
+    return { seq, id: record.id, json: Buffer.from(JSON.stringify(toWireMessage(record))) }
+  }
+  const id = Buffer.from(stored.buffer, stored.byteOffset + ID_PREFIX.length, end - ID_PREFIX.length).toString('latin1')
+  // One copy out of the store's buffer, with `,"key":"<id>"` spliced in after the id.
+  const key = `","key":"${id}`
+  const json = Buffer.allocUnsafe(stored.length + key.length)
+  json.set(stored.subarray(0, end), 0)
+  json.write(key, end, 'latin1')
+  json.set(stored.subarray(end), end + key.length)
+  return { seq, id, json }
 }

@@ -54,6 +54,10 @@ export function openLmdbLayout(dataDir: string): LmdbLayout {
     encoding: 'binary',
     // Commits resolve when visible; flushes overlap the next commit (SPEC section 5).
     overlappingSync: true,
+    // 8 KB pages for new stores (an existing store keeps the size it was made with): a 1 KB
+    // message stores ~1.35 KB, two to a 4 KB page but five to an 8 KB one; measured 4,462 vs
+    // 2,351 bytes per message on disk, with create and read throughput unchanged (performance.md).
+    pageSize: 8192,
   })
   const binary = (name: string) => root.openDB<Buffer, never>({ name, encoding: 'binary' })
   const ordered = (name: string) => root.openDB({ name, encoding: 'ordered-binary' })
