@@ -103,6 +103,31 @@ describe('webhook dispatcher', () => {
       random,
     })
 
+  it('an idle dispatcher claims nothing (no write transaction) until a delivery is due', async () => {
+    const { registry, outboxStore, receiver } = await setUp(() => 200)
+    let claims = 0
+    const counting: ChatStore['webhooks'] = {
+      ...store.webhooks,
+      claimDueDeliveries: (...args) => {
+        claims++
+        return store.webhooks.claimDueDeliveries(...args)
+      },
+    }
+    const d = createWebhookDispatcher({ store: counting, registry, clock, log, settings: SETTINGS })
+    d.start()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(claims).toBe(0)
+    await logChanges(outboxStore, 1)
+    d.wake()
+    await eventually(
+      () => store.webhooks.listDeliveries('ep', { limit: 10 }),
+      (list) => list[0]?.status === 'delivered',
+    )
+    expect(claims).toBeGreaterThan(0)
+    expect(receiver.received).toHaveLength(1)
+    await d.stop(0)
+  })
+
   it('backs off exponentially with full jitter, capped, until the max age, then fails the delivery for good', async () => {
     const { registry, outboxStore, receiver } = await setUp(() => 503)
     await logChanges(outboxStore, 1)

@@ -165,6 +165,9 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
     for (;;) {
       const free = settings.concurrency - inFlight.size
       if (stopped || free <= 0) return
+      // Nothing due: a read says so, with no write transaction (an idle process writes nothing).
+      const next = await store.nextDueTs()
+      if (next === undefined || next > clock.now()) return schedule()
       const claimed = await claim(free)
       for (const delivery of claimed) void track(delivery)
       if (claimed.length < free) return schedule()
