@@ -5,7 +5,7 @@ import type { MessageRecord, ThreadRecord } from '../store/records.js'
 import { assertCanChangeMessage, assertCanRead, assertCanWrite, requireMessage } from './access.js'
 import type { Actor } from './actor.js'
 import { assertMetadataSize, type ChatContext, type WriteOptions } from './chat-context.js'
-import { atChange, newestLive, recordChanges, summaryOf, type EventDraft } from './thread-change.js'
+import { messageChangePlan, newestLive, recordChanges, summaryOf, type EventDraft } from './thread-change.js'
 import { liveThread, newThreadRecord, readableThread } from './threads.js'
 import { currentVersionOf, toWireMessage, toWireVersion } from './wire.js'
 
@@ -81,9 +81,8 @@ export async function createMessage(
       : { ...base, next_seq: base.next_seq + 1, message_count: base.message_count + 1, last_message: summaryOf(message) }
     const drafts: EventDraft[] = existingThread ? [] : [{ type: 'thread.created' }]
     drafts.push({ type: 'message.created', message_id: id })
-    const { thread, events } = recordChanges(grown, drafts, actor.userId, now)
-    const stored = atChange(message, events)
-    return { writes: { thread, events, putMessages: [stored] }, result: { record: stored, created: true } }
+    const plan = messageChangePlan(grown, message, drafts, actor.userId, now)
+    return { writes: plan.writes, result: { record: plan.result, created: true } }
   }, options.durability)
   return { message: toWireMessage(result.record), created: result.created }
 }
@@ -167,13 +166,8 @@ export function nextVersion(
     editor: actor.userId,
     updated_ts: Math.max(now, message.updated_ts),
   }
-  const logged = recordChanges(thread, [{ type, message_id: message.id, version: next.version }], actor.userId, now)
   const archiveVersions = [{ messageId: message.id, version: currentVersionOf(message) }]
-  const stored = atChange(next, logged.events)
-  return {
-    writes: { thread: logged.thread, events: logged.events, putMessages: [stored], archiveVersions },
-    result: stored,
-  }
+  return messageChangePlan(thread, next, [{ type, message_id: message.id, version: next.version }], actor.userId, now, archiveVersions)
 }
 
 /** Soft delete (hidden, restorable) or, with `hard`, removal with every version. */
@@ -197,15 +191,13 @@ export async function deleteMessage(
       message_count: current.message_count - (wasLive ? 1 : 0),
       last_message: wasLive ? newestLive(snap.liveTail, { removed: message }) : current.last_message,
     }
-    const { thread, events } = recordChanges(
-      shrunk,
-      [{ type: 'message.deleted', message_id: messageId, hard: options.hard }],
-      actor.userId,
-      now,
-    )
-    if (options.hard) return { writes: { thread, events, purgeMessages: [message] }, result: null }
-    const deleted = atChange({ ...message, deleted: true, deleted_ts: now, updated_ts: Math.max(now, message.updated_ts) }, events)
-    return { writes: { thread, events, putMessages: [deleted] }, result: deleted }
+    const drafts = [{ type: 'message.deleted' as const, message_id: messageId, hard: options.hard }]
+    if (options.hard) {
+      const { thread, events } = recordChanges(shrunk, drafts, actor.userId, now)
+      return { writes: { thread, events, purgeMessages: [message] }, result: null }
+    }
+    const deleted = { ...message, deleted: true, deleted_ts: now, updated_ts: Math.max(now, message.updated_ts) }
+    return messageChangePlan(shrunk, deleted, drafts, actor.userId, now)
   }, options.durability)
   return record && toWireMessage(record)
 }
@@ -232,14 +224,8 @@ export async function restoreMessage(
           message_count: current.message_count + 1,
           last_message: newestLive(snap.liveTail, { added: restored }),
         }
-    const { thread, events } = recordChanges(
-      grown,
-      [{ type: 'message.updated', message_id: messageId, version: restored.version }],
-      actor.userId,
-      now,
-    )
-    const stored = atChange(restored, events)
-    return { writes: { thread, events, putMessages: [stored] }, result: stored }
+    const drafts = [{ type: 'message.updated' as const, message_id: messageId, version: restored.version }]
+    return messageChangePlan(grown, restored, drafts, actor.userId, now)
   }, options.durability)
   return toWireMessage(record)
 }

@@ -5,7 +5,7 @@ import type { Actor } from './actor.js'
 import type { ChatContext, WriteOptions } from './chat-context.js'
 import { ownValue, withKey, withoutKey } from './own-keys.js'
 import { liveThread } from './threads.js'
-import { atChange, recordChanges } from './thread-change.js'
+import { messageChangePlan } from './thread-change.js'
 import { toWireMessage } from './wire.js'
 
 /**
@@ -33,16 +33,9 @@ export async function setReaction(
     const next = change.present ? [...users, actor.userId] : users.filter((u) => u !== actor.userId)
     const reactions =
       next.length > 0 ? withKey(message.reactions, change.emoji, next) : withoutKey(message.reactions, change.emoji)
-    const reacted = { ...message, reactions }
     const type = change.present ? ('reaction.added' as const) : ('reaction.removed' as const)
-    const { thread, events } = recordChanges(
-      current,
-      [{ type, message_id: messageId, emoji: change.emoji, user: actor.userId }],
-      actor.userId,
-      now,
-    )
-    const stored = atChange(reacted, events)
-    return { writes: { thread, events, putMessages: [stored] }, result: stored }
+    const drafts = [{ type, message_id: messageId, emoji: change.emoji, user: actor.userId }]
+    return messageChangePlan(current, { ...message, reactions }, drafts, actor.userId, now)
   }, options.durability)
   return toWireMessage(record)
 }

@@ -1,11 +1,11 @@
 import type { AppendRequest, FinalizeRequest, Message } from '@progressdb/protocol'
 import { AppError } from '../app-error.js'
-import type { MessageRecord } from '../store/records.js'
+import type { ThreadSnapshot } from '../store/chat-store.js'
 import { assertCanChangeMessage, assertCanRead, requireMessage } from './access.js'
 import type { Actor } from './actor.js'
 import { assertMetadataSize, type ChatContext, type WriteOptions } from './chat-context.js'
 import { withKey } from './own-keys.js'
-import { atChange, recordChanges } from './thread-change.js'
+import { messageChangePlan } from './thread-change.js'
 import { deleteMessage, nextVersion } from './messages.js'
 import { liveThread } from './threads.js'
 import { toWireMessage } from './wire.js'
@@ -35,10 +35,16 @@ function appended(body: unknown, append: AppendRequest): unknown {
   return merged
 }
 
-function requireStreaming(message: MessageRecord): void {
+/** The thread and the streaming message an append or finalize changes, checked for the actor. */
+function streamToChange(snap: ThreadSnapshot, messageId: string, actor: Actor) {
+  const current = liveThread(snap.thread)
+  assertCanRead(current, actor)
+  const message = requireMessage(snap.messages.get(messageId))
+  assertCanChangeMessage(current, message, actor)
   if (message.deleted) throw new AppError('MESSAGE_DELETED', 'The message is deleted; restore it first.')
   if (message.status !== 'streaming')
     throw new AppError('MESSAGE_NOT_STREAMING', `The message is ${message.status}, not streaming.`)
+  return { current, message }
 }
 
 /**
@@ -60,20 +66,9 @@ export async function appendToMessage(
     ])
   const now = ctx.clock.now()
   const record = await ctx.store.mutateThread(threadId, { messageIds: [messageId] }, (snap) => {
-    const current = liveThread(snap.thread)
-    assertCanRead(current, actor)
-    const message = requireMessage(snap.messages.get(messageId))
-    assertCanChangeMessage(current, message, actor)
-    requireStreaming(message)
+    const { current, message } = streamToChange(snap, messageId, actor)
     const grown = { ...message, body: appended(message.body, append), updated_ts: Math.max(now, message.updated_ts) }
-    const { thread, events } = recordChanges(
-      current,
-      [{ type: 'message.appended', message_id: messageId, append }],
-      actor.userId,
-      now,
-    )
-    const stored = atChange(grown, events)
-    return { writes: { thread, events, putMessages: [stored] }, result: stored }
+    return messageChangePlan(current, grown, [{ type: 'message.appended', message_id: messageId, append }], actor.userId, now)
   }, options.durability)
   return toWireMessage(record)
 }
@@ -93,11 +88,7 @@ export async function finalizeMessage(
   assertMetadataSize(ctx, input.metadata)
   const now = ctx.clock.now()
   const record = await ctx.store.mutateThread(threadId, { messageIds: [messageId] }, (snap) => {
-    const current = liveThread(snap.thread)
-    assertCanRead(current, actor)
-    const message = requireMessage(snap.messages.get(messageId))
-    assertCanChangeMessage(current, message, actor)
-    requireStreaming(message)
+    const { current, message } = streamToChange(snap, messageId, actor)
     return nextVersion(current, message, { ...input, status: input.status ?? 'final' }, 'message.finalized', actor, now)
   }, options.durability)
   return toWireMessage(record)

@@ -1,3 +1,4 @@
+import type { MutationPlan, ThreadWrites } from '../store/chat-store.js'
 import type { ChangeRecord, MessageRecord, ThreadRecord } from '../store/records.js'
 
 export type EventDraft = Omit<ChangeRecord, 'change' | 'ts' | 'actor'>
@@ -30,13 +31,23 @@ export function recordChanges(
 }
 
 /**
- * A message as a mutation puts it: `change` moves to the newest of `events` about it, so a
- * reader holding this state knows which log events it already reflects (appends included).
+ * The plan of a change to one message: `drafts` logged on `thread`, and `message` put with its
+ * `change` moved to the newest of them, so a reader holding that state knows which log events
+ * it already reflects (appends included). Every write of a message goes through here.
  */
-export function atChange(message: MessageRecord, events: readonly ChangeRecord[]): MessageRecord {
-  let change = message.change
-  for (const event of events) if (event.message_id === message.id && event.change > change) change = event.change
-  return change === message.change ? message : { ...message, change }
+export function messageChangePlan(
+  thread: ThreadRecord,
+  message: MessageRecord,
+  drafts: readonly EventDraft[],
+  actor: string,
+  now: number,
+  archiveVersions?: ThreadWrites['archiveVersions'],
+): MutationPlan<MessageRecord> {
+  const logged = recordChanges(thread, drafts, actor, now)
+  const stored = { ...message, change: logged.thread.last_change }
+  const writes: ThreadWrites = { thread: logged.thread, events: logged.events, putMessages: [stored] }
+  if (archiveVersions) writes.archiveVersions = archiveVersions
+  return { writes, result: stored }
 }
 
 export function summaryOf(message: MessageRecord): ThreadRecord['last_message'] {

@@ -1,4 +1,5 @@
 import type { ChatStore, ThreadWrites } from '../store/chat-store.js'
+import { overrideMutateThread } from '../store/override-mutate-thread.js'
 import type { ThreadRecord } from '../store/records.js'
 import type { ChangeHub, CommittedChange } from './change-hub.js'
 import { threadListAudience } from './thread-list-audience.js'
@@ -16,7 +17,7 @@ function toCommittedChange(threadId: string, before: ThreadRecord | undefined, w
  * Backends stay unaware of realtime; every other method passes straight through.
  */
 export function withChangePublishing(store: ChatStore, hub: ChangeHub): ChatStore {
-  const mutateThread: ChatStore['mutateThread'] = async (threadId, needs, decide, durability) => {
+  return overrideMutateThread(store, async (threadId, needs, decide, durability) => {
     // Only captured inside the write transaction; the announcement is worked out after it.
     let decided: { before: ThreadRecord | undefined; writes: ThreadWrites } | undefined
     const result = await store.mutateThread(
@@ -32,12 +33,5 @@ export function withChangePublishing(store: ChatStore, hub: ChangeHub): ChatStor
     const change = decided && toCommittedChange(threadId, decided.before, decided.writes)
     if (change) hub.publish(change)
     return result
-  }
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      if (property === 'mutateThread') return mutateThread
-      const value: unknown = Reflect.get(target, property, receiver)
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value
-    },
   })
 }

@@ -45,7 +45,10 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
         })
         // The stored messages are wire JSON already: spliced in, not parsed and re-serialised.
         const parts: Buffer[] = [MESSAGES_OPEN]
-        page.messages.forEach((m, i) => parts.push(...(i > 0 ? [COMMA, m.json] : [m.json])))
+        for (const [i, m] of page.messages.entries()) {
+          if (i > 0) parts.push(COMMA)
+          parts.push(m.json)
+        }
         parts.push(Buffer.from(`],"pagination":${JSON.stringify(page.pagination)}}`))
         return { status: 200, raw: { contentType: JSON_CONTENT_TYPE, text: Buffer.concat(parts) } }
       },
