@@ -9,6 +9,7 @@ import type { DevKeys } from './auth/dev-keys.js'
 import { createLogger } from './logging/logger.js'
 import { runBench } from './bench/bench-command.js'
 import { startServer } from './server.js'
+import { recoverLmdbJournal } from './store/lmdb/lmdb-store.js'
 import { SERVER_VERSION } from './version.js'
 
 const USAGE = `progressdb ${SERVER_VERSION}: the database for chat data
@@ -74,6 +75,8 @@ async function servePrimary(config: Config, workers: number, log: ReturnType<typ
     const { keys } = loadOrCreateDevKeys(config.storage.dataDir)
     process.stdout.write(devKeysBanner(keys, config.storage.dataDir) + '\n')
   }
+  // Workers write LMDB directly: a journal left by an earlier single process is applied first.
+  await recoverLmdbJournal(config.storage.dataDir, (msg) => log.warn(msg))
   const pool = await runWorkerPool(workers, log)
   process.stdout.write(`ProgressDB listening on ${pool.url} (${workers} workers)\n`)
   onStopSignal((signal) => {

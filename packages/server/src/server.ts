@@ -1,3 +1,4 @@
+import cluster from 'node:cluster'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createKeyRing } from './auth/key-ring.js'
@@ -59,7 +60,13 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     config.realtime.typingTimeoutMs,
     createPresenceRelay(() => presence),
   )
-  const store = await openLmdbStore({ dataDir: config.storage.dataDir })
+  const store = await openLmdbStore({
+    dataDir: config.storage.dataDir,
+    // Workers of `--workers N` share the directory, so each writes LMDB directly.
+    writes: cluster.isWorker ? 'direct' : 'journal',
+    flushIntervalMs: config.storage.flushIntervalMs,
+    warn: (msg) => log.warn(msg),
+  })
   const webhooks = await openWebhooks({ settings: config.webhooks, store, clock, log })
   const chat = createChatService({
     store: withChangePublishing(webhooks.store, hub),

@@ -45,6 +45,7 @@ describe('loadConfig', () => {
       engine: 'lmdb',
       dataDir: join(cwd, 'data'),
       durability: 'fast',
+      flushIntervalMs: 100,
     })
     expect(config.auth).toEqual({
       backendKeys: [],

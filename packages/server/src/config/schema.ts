@@ -110,11 +110,19 @@ export const ConfigSchema = Type.Object(
       durability: Type.Union([Type.Literal('fast'), Type.Literal('safe')], {
         default: 'fast',
         description:
-          '`fast` replies once a write is committed (it survives a process crash; an OS crash ' +
-          'or power loss may lose the newest commits); `safe` replies only after the commit is ' +
-          'flushed to disk. Requests may override it with `X-ProgressDB-Durability`.',
+          '`fast` replies once a write is in the journal (it survives a process crash; an OS ' +
+          'crash or power loss may lose the last `flushIntervalMs`); `safe` replies only after ' +
+          'it is flushed to disk. Requests may override it with `X-ProgressDB-Durability`.',
         ...sources({ env: 'PROGRESSDB_DURABILITY', flag: '--durability' }),
       }),
+      flushIntervalMs: int(
+        1,
+        60000,
+        100,
+        'How often the journal is flushed to disk for `fast` writes: the most an OS crash or ' +
+          'power loss can lose of them.',
+        { env: 'PROGRESSDB_FLUSH_INTERVAL_MS' },
+      ),
     }),
     auth: section(
       'API keys. Lists from env vars are comma-separated.',

@@ -7,18 +7,22 @@ export function createDrainLoop(drain: () => Promise<void>, fail: (error: unknow
   let running: Promise<void> | undefined
   let again = false
   const loop = async () => {
-    do {
-      again = false
-      await drain()
-    } while (again)
+    try {
+      do {
+        again = false
+        await drain()
+      } while (again)
+    } finally {
+      // Cleared in the same step that checked `again`: a pump() after the last check starts a
+      // new loop instead of setting a flag nobody reads.
+      running = undefined
+    }
   }
   return () => {
     if (running) {
       again = true
       return
     }
-    running = loop()
-      .catch(fail)
-      .finally(() => (running = undefined))
+    running = loop().catch(fail)
   }
 }

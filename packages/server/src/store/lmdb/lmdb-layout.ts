@@ -1,4 +1,5 @@
-import { open, type Database, type RootDatabase } from 'lmdb'
+import { open, type Database, type Key, type RootDatabase } from 'lmdb'
+import type { KvBinaryTable, KvTable, ValueKind } from './kv-table.js'
 import path from 'node:path'
 
 /**
@@ -22,25 +23,57 @@ import path from 'node:path'
  * | webhooks    | webhookId                         | WebhookRecord (JSON)                |
  * | outbox      | [webhookId, deliveryId]           | DeliveryRecord (JSON): the log      |
  * | outboxDue   | [next_attempt_ts, webhookId, id]  | 1 for each pending delivery         |
+ * | meta        | 'journal.applied'                 | last journal seq applied to LMDB    |
  *
  * Ephemeral messages stay out of `live`, so unread counts and `last_message` ignore them.
  */
+export interface LmdbTables {
+  threads: KvBinaryTable<string>
+  messages: KvBinaryTable<[string, number]>
+  messageIds: KvTable<number, [string, string]>
+  live: KvTable<string, [string, number]>
+  versions: KvBinaryTable<[string, string, number]>
+  changes: KvBinaryTable<[string, number]>
+  markers: KvBinaryTable<[string, string]>
+  userThreads: KvTable<number, (string | number)[]>
+  streaming: KvTable<number, [string, string]>
+  expiry: KvTable<number, [number, string, string]>
+  userFeed: KvTable<number, (string | number)[]>
+  webhooks: KvBinaryTable<string>
+  outbox: KvBinaryTable<[string, string]>
+  outboxDue: KvTable<number, [number, string, string]>
+}
+
+export type TableName = keyof LmdbTables
+
+/**
+ * Every table: its LMDB database name and value encoding. The position in this list is the
+ * table's number in the journal (journal-file.ts), so entries are only ever appended.
+ */
+export const TABLES: readonly { name: TableName; db: string; values: ValueKind }[] = [
+  { name: 'threads', db: 'threads', values: 'binary' },
+  { name: 'messages', db: 'messages', values: 'binary' },
+  { name: 'messageIds', db: 'message-ids', values: 'ordered' },
+  { name: 'live', db: 'live', values: 'ordered' },
+  { name: 'versions', db: 'versions', values: 'binary' },
+  { name: 'changes', db: 'changes', values: 'binary' },
+  { name: 'markers', db: 'markers', values: 'binary' },
+  { name: 'userThreads', db: 'user-threads', values: 'ordered' },
+  { name: 'streaming', db: 'streaming', values: 'ordered' },
+  { name: 'expiry', db: 'expiry', values: 'ordered' },
+  { name: 'userFeed', db: 'user-feed', values: 'ordered' },
+  { name: 'webhooks', db: 'webhooks', values: 'binary' },
+  { name: 'outbox', db: 'outbox', values: 'binary' },
+  { name: 'outboxDue', db: 'outbox-due', values: 'ordered' },
+]
+
+/** The environment and its databases as lmdb-js opened them (writes go straight to LMDB). */
 export interface LmdbLayout {
   root: RootDatabase
-  threads: Database<Buffer, string>
-  messages: Database<Buffer, [string, number]>
-  messageIds: Database<number, [string, string]>
-  live: Database<string, [string, number]>
-  versions: Database<Buffer, [string, string, number]>
-  changes: Database<Buffer, [string, number]>
-  markers: Database<Buffer, [string, string]>
-  userThreads: Database<number, (string | number)[]>
-  streaming: Database<number, [string, string]>
-  expiry: Database<number, [number, string, string]>
-  userFeed: Database<number, (string | number)[]>
-  webhooks: Database<Buffer, string>
-  outbox: Database<Buffer, [string, string]>
-  outboxDue: Database<number, [number, string, string]>
+  /** Store bookkeeping: the journal's applied position. */
+  meta: Database<number, string>
+  raw: Record<TableName, Database<unknown, Key>>
+  tables: LmdbTables
 }
 
 /** The upper bound for the element after a prefix: strings sort after numbers, ids are ASCII. */
@@ -59,23 +92,10 @@ export function openLmdbLayout(dataDir: string): LmdbLayout {
     // 2,351 bytes per message on disk, with create and read throughput unchanged (performance.md).
     pageSize: 8192,
   })
-  const binary = (name: string) => root.openDB<Buffer, never>({ name, encoding: 'binary' })
-  const ordered = (name: string) => root.openDB({ name, encoding: 'ordered-binary' })
-  return {
-    root,
-    threads: binary('threads'),
-    messages: binary('messages'),
-    messageIds: ordered('message-ids') as unknown as LmdbLayout['messageIds'],
-    live: ordered('live') as unknown as LmdbLayout['live'],
-    versions: binary('versions'),
-    changes: binary('changes'),
-    markers: binary('markers'),
-    streaming: ordered('streaming') as unknown as LmdbLayout['streaming'],
-    expiry: ordered('expiry') as unknown as LmdbLayout['expiry'],
-    userThreads: ordered('user-threads') as unknown as LmdbLayout['userThreads'],
-    userFeed: ordered('user-feed') as unknown as LmdbLayout['userFeed'],
-    webhooks: binary('webhooks'),
-    outbox: binary('outbox'),
-    outboxDue: ordered('outbox-due') as unknown as LmdbLayout['outboxDue'],
+  const raw = {} as Record<TableName, Database<unknown, Key>>
+  for (const table of TABLES) {
+    raw[table.name] = root.openDB({ name: table.db, encoding: table.values === 'binary' ? 'binary' : 'ordered-binary' })
   }
+  const meta = root.openDB<number, string>({ name: 'meta', encoding: 'ordered-binary' })
+  return { root, meta, raw, tables: raw as unknown as LmdbTables }
 }

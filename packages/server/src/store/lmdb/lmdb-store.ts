@@ -21,8 +21,9 @@ import type {
   ThreadRecord,
   VersionRecord,
 } from '../records.js'
-import { inChildTransaction } from './lmdb-commit.js'
-import { KEY_MAX, SEQ_MAX, openLmdbLayout, type LmdbLayout } from './lmdb-layout.js'
+import { openJournaledWriter, recoverJournal } from './journaled-writer.js'
+import { KEY_MAX, SEQ_MAX, openLmdbLayout, type LmdbLayout, type LmdbTables } from './lmdb-layout.js'
+import { createDirectWriter, type LmdbWriter } from './lmdb-writer.js'
 import { listUserThreads } from './lmdb-thread-list.js'
 import { listUserFeed } from './lmdb-user-feed.js'
 import { applyThreadWrites } from './lmdb-writes.js'
@@ -31,6 +32,15 @@ import { createLmdbWebhookStore } from './lmdb-webhooks.js'
 export interface LmdbStoreOptions {
   dataDir: string
   codec?: RecordCodec
+  /**
+   * `journal` (one process per data directory, the default): writes are acknowledged from the
+   * journal and applied to LMDB behind it. `direct`: every write is an LMDB transaction, for
+   * processes sharing the directory (`--workers N`). docs/durability.md has both.
+   */
+  writes?: 'journal' | 'direct'
+  /** How often the journal is flushed for `fast` writes (default 100 ms). */
+  flushIntervalMs?: number
+  warn?: (msg: string) => void
 }
 
 type Outcome<T> = { ok: true; result: T } | { ok: false; error: unknown }
@@ -38,21 +48,51 @@ type Outcome<T> = { ok: true; result: T } | { ok: false; error: unknown }
 const parseJson = <T>(bytes: Uint8Array): T => JSON.parse(Buffer.from(bytes).toString('utf8')) as T
 
 /** Opens (creating if needed) the embedded LMDB store in `<dataDir>/lmdb`. */
-export function openLmdbStore(options: LmdbStoreOptions): Promise<ChatStore> {
+export async function openLmdbStore(options: LmdbStoreOptions): Promise<ChatStore> {
   fs.mkdirSync(options.dataDir, { recursive: true })
   const layout = openLmdbLayout(options.dataDir)
-  return Promise.resolve(new LmdbStore(layout, options.codec ?? createJsonCodec(), options.dataDir))
+  const warn = options.warn ?? (() => {})
+  try {
+    const writer =
+      options.writes === 'direct'
+        ? createDirectWriter(layout, journalDir(options.dataDir))
+        : await openJournaledWriter(layout, journalDir(options.dataDir), {
+            flushIntervalMs: options.flushIntervalMs ?? 100,
+            warn,
+          })
+    return new LmdbStore(layout, writer, options.codec ?? createJsonCodec(), options.dataDir)
+  } catch (error) {
+    await layout.root.close()
+    throw error
+  }
 }
+
+/** Replays a journal left by a journaled process, so that direct writers start from it. */
+export async function recoverLmdbJournal(dataDir: string, warn: (msg: string) => void): Promise<void> {
+  fs.mkdirSync(dataDir, { recursive: true })
+  const layout = openLmdbLayout(dataDir)
+  try {
+    await recoverJournal(layout, journalDir(dataDir), warn)
+  } finally {
+    await layout.root.close()
+  }
+}
+
+const journalDir = (dataDir: string) => path.join(dataDir, 'journal')
 
 class LmdbStore implements ChatStore {
   readonly webhooks: WebhookStore
 
+  private readonly layout: LmdbTables
+
   constructor(
-    private readonly layout: LmdbLayout,
+    private readonly lmdb: LmdbLayout,
+    private readonly writer: LmdbWriter,
     private readonly codec: RecordCodec,
     private readonly dataDir: string,
   ) {
-    this.webhooks = createLmdbWebhookStore(layout)
+    this.layout = writer.tables
+    this.webhooks = createLmdbWebhookStore(writer)
   }
 
   async mutateThread<T>(
@@ -63,7 +103,7 @@ class LmdbStore implements ChatStore {
   ): Promise<T> {
     // A child transaction per mutation: LMDB batches concurrent mutations into one commit
     // (group commit), and a mutation that fails aborts alone without touching the others.
-    const outcome = (await inChildTransaction(this.layout.root, () => {
+    const outcome = (await this.writer.write(() => {
       const snapshot = this.loadSnapshot(threadId, needs)
       let plan: MutationPlan<T>
       try {
@@ -73,9 +113,8 @@ class LmdbStore implements ChatStore {
       }
       applyThreadWrites(this.layout, this.codec, threadId, snapshot, plan.writes)
       return { ok: true, result: plan.result } satisfies Outcome<T>
-    })) as Outcome<T>
+    }, durability)) as Outcome<T>
     if (!outcome.ok) throw outcome.error
-    if (durability === 'safe') await this.layout.root.flushed
     return outcome.result
   }
 
@@ -241,29 +280,34 @@ class LmdbStore implements ChatStore {
   }
 
   async stats(): Promise<StoreStats> {
+    await this.writer.settle()
     const entries = (db: { getStats(): unknown }) =>
       (db.getStats() as { entryCount: number }).entryCount
     let bytes = 0
-    for (const file of ['data.mdb', 'lock.mdb']) {
-      const full = path.join(this.dataDir, 'lmdb', file)
-      if (fs.existsSync(full)) bytes += fs.statSync(full).size
+    const journal = journalDir(this.dataDir)
+    const files = [
+      path.join(this.dataDir, 'lmdb', 'data.mdb'),
+      path.join(this.dataDir, 'lmdb', 'lock.mdb'),
+      ...(fs.existsSync(journal) ? fs.readdirSync(journal).map((name) => path.join(journal, name)) : []),
+    ]
+    for (const file of files) {
+      if (fs.existsSync(file)) bytes += fs.statSync(file).size
     }
     return {
-      threads: entries(this.layout.threads),
-      messages: entries(this.layout.messages),
-      versions: entries(this.layout.versions),
-      events: entries(this.layout.changes),
+      threads: entries(this.lmdb.raw.threads),
+      messages: entries(this.lmdb.raw.messages),
+      versions: entries(this.lmdb.raw.versions),
+      events: entries(this.lmdb.raw.changes),
       bytes_on_disk: bytes,
     }
   }
 
   async flush() {
-    await this.layout.root.flushed
+    await this.writer.flush()
   }
 
   async close() {
-    await this.layout.root.flushed
-    await this.layout.root.close()
+    await this.writer.close()
   }
 }
 

@@ -1,13 +1,13 @@
 import type { ThreadRangeQuery } from '../chat-store.js'
 import type { ThreadRecord } from '../records.js'
-import { KEY_MAX, type LmdbLayout } from './lmdb-layout.js'
+import { KEY_MAX, type LmdbTables } from './lmdb-layout.js'
 
 /**
  * Walks a user's thread-list index (one entry per thread and sort key) from an exclusive
  * position, filtering deleted threads and titles as it goes.
  */
 export function listUserThreads(
-  layout: LmdbLayout,
+  tables: LmdbTables,
   userId: string,
   query: ThreadRangeQuery,
   readThread: (id: string) => ThreadRecord | undefined,
@@ -20,7 +20,7 @@ export function listUserThreads(
     : { start: from ?? [userId, sort], end: [userId, sort, KEY_MAX] }
   const needle = query.titleContains?.toLowerCase()
   const out: ThreadRecord[] = []
-  for (const key of layout.userThreads.getKeys(range)) {
+  for (const key of tables.userThreads.getKeys(range)) {
     const [, , ts, id] = key as [string, string, number, string]
     if (query.from && ts === query.from.ts && id === query.from.id) continue
     const thread = readThread(id)

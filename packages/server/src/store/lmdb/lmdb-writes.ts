@@ -3,7 +3,7 @@ import type { ThreadSnapshot, ThreadWrites } from '../chat-store.js'
 import { decodeMessage, encodeMessage } from '../message-json.js'
 import type { RecordCodec } from '../record-codec.js'
 import type { ThreadRecord } from '../records.js'
-import { KEY_MAX, SEQ_MAX, type LmdbLayout } from './lmdb-layout.js'
+import { KEY_MAX, SEQ_MAX, type LmdbTables } from './lmdb-layout.js'
 import { writeOutbox } from './lmdb-webhooks.js'
 import { recordUserFeed } from './lmdb-user-feed.js'
 
@@ -15,17 +15,17 @@ const jsonBytes = (value: unknown) => Buffer.from(JSON.stringify(value))
  * transaction) when the plan breaks an invariant of the log or the sequence.
  */
 export function applyThreadWrites(
-  layout: LmdbLayout,
+  tables: LmdbTables,
   codec: RecordCodec,
   threadId: string,
   snapshot: ThreadSnapshot,
   writes: ThreadWrites,
 ): void {
   if (isEmpty(writes)) return
-  if (writes.outbox) writeOutbox(layout, writes.outbox)
-  recordUserFeed(layout, threadId, snapshot, writes)
+  if (writes.outbox) writeOutbox(tables, writes.outbox)
+  recordUserFeed(tables, threadId, snapshot, writes)
   if (writes.purgeThread) {
-    purgeThread(layout, codec, threadId, snapshot.thread)
+    purgeThread(tables, codec, threadId, snapshot.thread)
     return
   }
   const thread = writes.thread
@@ -35,34 +35,34 @@ export function applyThreadWrites(
 
   for (const message of writes.putMessages ?? []) {
     assert.ok(message.seq >= 1 && message.seq < thread.next_seq, 'message seq out of range')
-    layout.messages.putSync([threadId, message.seq], encodeMessage(codec, threadId, message))
-    layout.messageIds.putSync([threadId, message.id], message.seq)
-    if (message.deleted || message.ephemeral) layout.live.removeSync([threadId, message.seq])
-    else layout.live.putSync([threadId, message.seq], message.author)
+    tables.messages.putSync([threadId, message.seq], encodeMessage(codec, threadId, message))
+    tables.messageIds.putSync([threadId, message.id], message.seq)
+    if (message.deleted || message.ephemeral) tables.live.removeSync([threadId, message.seq])
+    else tables.live.putSync([threadId, message.seq], message.author)
     if (message.ephemeral && message.expires_ts !== null)
-      layout.expiry.putSync([message.expires_ts, threadId, message.id], 1)
-    if (message.status === 'streaming' && !message.deleted) layout.streaming.putSync([threadId, message.id], 1)
-    else layout.streaming.removeSync([threadId, message.id])
+      tables.expiry.putSync([message.expires_ts, threadId, message.id], 1)
+    if (message.status === 'streaming' && !message.deleted) tables.streaming.putSync([threadId, message.id], 1)
+    else tables.streaming.removeSync([threadId, message.id])
   }
   for (const { messageId, version } of writes.archiveVersions ?? []) {
-    layout.versions.putSync([threadId, messageId, version.version], codec.encode(threadId, version))
+    tables.versions.putSync([threadId, messageId, version.version], codec.encode(threadId, version))
   }
   for (const message of writes.purgeMessages ?? []) {
-    layout.messages.removeSync([threadId, message.seq])
-    layout.live.removeSync([threadId, message.seq])
-    layout.messageIds.putSync([threadId, message.id], -message.seq)
-    layout.streaming.removeSync([threadId, message.id])
-    if (message.expires_ts !== null) layout.expiry.removeSync([message.expires_ts, threadId, message.id])
-    removeRange(layout.versions, [threadId, message.id, 0], [threadId, message.id, SEQ_MAX])
+    tables.messages.removeSync([threadId, message.seq])
+    tables.live.removeSync([threadId, message.seq])
+    tables.messageIds.putSync([threadId, message.id], -message.seq)
+    tables.streaming.removeSync([threadId, message.id])
+    if (message.expires_ts !== null) tables.expiry.removeSync([message.expires_ts, threadId, message.id])
+    removeRange(tables.versions, [threadId, message.id, 0], [threadId, message.id, SEQ_MAX])
   }
   for (const event of writes.events ?? []) {
-    layout.changes.putSync([threadId, event.change], jsonBytes(event))
+    tables.changes.putSync([threadId, event.change], jsonBytes(event))
   }
   for (const marker of writes.putReadMarkers ?? []) {
-    layout.markers.putSync([threadId, marker.user], jsonBytes(marker))
+    tables.markers.putSync([threadId, marker.user], jsonBytes(marker))
   }
-  layout.threads.putSync(threadId, codec.encode(threadId, thread))
-  updateUserIndex(layout, snapshot.thread, thread)
+  tables.threads.putSync(threadId, codec.encode(threadId, thread))
+  updateUserIndex(tables, snapshot.thread, thread)
 }
 
 function isEmpty(writes: ThreadWrites): boolean {
@@ -81,8 +81,8 @@ function userKey(user: string, sort: 'c' | 'u', ts: number, threadId: string) {
   return [user, sort, ts, threadId]
 }
 
-function updateUserIndex(layout: LmdbLayout, before: ThreadRecord | undefined, after: ThreadRecord) {
-  const index = layout.userThreads
+function updateUserIndex(tables: LmdbTables, before: ThreadRecord | undefined, after: ThreadRecord) {
+  const index = tables.userThreads
   for (const user of Object.keys(before?.participants ?? {})) {
     if (!before) break
     const stays = Object.hasOwn(after.participants, user)
@@ -100,31 +100,31 @@ function updateUserIndex(layout: LmdbLayout, before: ThreadRecord | undefined, a
   }
 }
 
-function purgeThread(layout: LmdbLayout, codec: RecordCodec, threadId: string, thread: ThreadRecord | undefined) {
+function purgeThread(tables: LmdbTables, codec: RecordCodec, threadId: string, thread: ThreadRecord | undefined) {
   if (!thread) return
   // The expiry index is keyed by time, not thread: find this thread's entries through its messages.
-  const messages = layout.messages.getRange({ start: [threadId, 0], end: [threadId, SEQ_MAX] })
+  const messages = tables.messages.getRange({ start: [threadId, 0], end: [threadId, SEQ_MAX] })
   for (const { value } of messages) {
     const message = decodeMessage(codec, threadId, value)
-    if (message.expires_ts !== null) layout.expiry.removeSync([message.expires_ts, threadId, message.id])
+    if (message.expires_ts !== null) tables.expiry.removeSync([message.expires_ts, threadId, message.id])
   }
   for (const user of Object.keys(thread.participants)) {
-    layout.userThreads.removeSync(userKey(user, 'c', thread.created_ts, threadId))
-    layout.userThreads.removeSync(userKey(user, 'u', thread.updated_ts, threadId))
+    tables.userThreads.removeSync(userKey(user, 'c', thread.created_ts, threadId))
+    tables.userThreads.removeSync(userKey(user, 'u', thread.updated_ts, threadId))
   }
   const all = { start: [threadId], end: [threadId, KEY_MAX] }
   for (const db of [
-    layout.messages,
-    layout.messageIds,
-    layout.live,
-    layout.versions,
-    layout.changes,
-    layout.markers,
-    layout.streaming,
+    tables.messages,
+    tables.messageIds,
+    tables.live,
+    tables.versions,
+    tables.changes,
+    tables.markers,
+    tables.streaming,
   ] as const) {
     removeRange(db, all.start, all.end)
   }
-  layout.threads.removeSync(threadId)
+  tables.threads.removeSync(threadId)
 }
 
 interface RangeRemovable {

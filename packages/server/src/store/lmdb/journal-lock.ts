@@ -1,0 +1,106 @@
+import fs from 'node:fs'
+import path from 'node:path'
+
+/**
+ * Who may write a data directory. The journal keeps acknowledged writes in one process's
+ * memory until they reach LMDB, so a journaled process must be the directory's only writer:
+ * it holds `LOCK`. Processes writing LMDB directly (`--workers N`) leave a `direct-<pid>`
+ * marker instead; they may share the directory with each other but not with a journal. A
+ * holder counts as alive while a process with its pid, boot and start time runs; a crashed
+ * holder's file is simply taken over.
+ */
+export interface DirectoryClaim {
+  release(): void
+}
+
+interface Holder {
+  pid: number
+  boot: string
+  started: string
+}
+
+const readText = (file: string) => {
+  try {
+    return fs.readFileSync(file, 'utf8').trim()
+  } catch {
+    return ''
+  }
+}
+
+/** Field 22 of /proc/<pid>/stat: the process's start time (empty where /proc is missing). */
+function startTime(pid: number): string {
+  const stat = readText(`/proc/${pid}/stat`)
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? ''
+}
+
+const me = (): Holder => ({
+  pid: process.pid,
+  boot: readText('/proc/sys/kernel/random/boot_id'),
+  started: startTime(process.pid),
+})
+
+function isAlive(file: string): Holder | undefined {
+  let holder: Holder
+  try {
+    holder = JSON.parse(fs.readFileSync(file, 'utf8')) as Holder
+  } catch {
+    return undefined
+  }
+  if (holder.boot !== me().boot) return undefined
+  try {
+    process.kill(holder.pid, 0)
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return undefined
+  }
+  return startTime(holder.pid) === holder.started ? holder : undefined
+}
+
+function inUse(holder: Holder, mode: string): Error {
+  return new Error(
+    `the data directory is in use by process ${holder.pid} (${mode}); one ProgressDB ` +
+      'server (or one --workers group) per data directory',
+  )
+}
+
+function create(file: string): DirectoryClaim | undefined {
+  try {
+    fs.writeFileSync(file, JSON.stringify(me()), { flag: 'wx' })
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined
+    throw error
+  }
+  return { release: () => fs.rmSync(file, { force: true }) }
+}
+
+function directMarkers(dir: string): string[] {
+  return fs.readdirSync(dir).filter((name) => name.startsWith('direct-')).map((name) => path.join(dir, name))
+}
+
+/** Takes `LOCK`: the only writer of the directory. Throws if a live process writes it. */
+export function claimJournal(dir: string): DirectoryClaim {
+  for (const marker of directMarkers(dir)) {
+    const holder = isAlive(marker)
+    if (holder && holder.pid !== process.pid) throw inUse(holder, '--workers')
+    if (!holder) fs.rmSync(marker, { force: true })
+  }
+  const file = path.join(dir, 'LOCK')
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const claim = create(file)
+    if (claim) return claim
+    const holder = isAlive(file)
+    if (holder) throw inUse(holder, 'journal')
+    fs.rmSync(file, { force: true })
+  }
+  throw new Error('could not take the data directory lock')
+}
+
+/** Marks this process as a direct writer. Throws if a live journaled process holds `LOCK`. */
+export function claimDirect(dir: string): DirectoryClaim {
+  const holder = isAlive(path.join(dir, 'LOCK'))
+  if (holder) throw inUse(holder, 'journal')
+  const file = path.join(dir, `direct-${process.pid}`)
+  fs.rmSync(file, { force: true })
+  const claim = create(file)
+  if (!claim) throw new Error('could not mark the data directory')
+  return claim
+}

@@ -1,0 +1,161 @@
+import type { Database, Key } from 'lmdb'
+import { toBufferKey } from 'ordered-binary'
+import type { KvRange, KvTable, ValueKind } from './kv-table.js'
+import { REMOVED, SortedLayer, type LayerEntry } from './sorted-layer.js'
+
+/** The write in progress (if any) across every table of one journaled store. */
+export interface WriteScope {
+  active: boolean
+  touched: Set<JournaledTable<unknown, unknown>>
+}
+
+const encodeKey = (key: unknown) => toBufferKey(key as never)
+
+/**
+ * One LMDB database seen through the journal: the open write's own changes (`pending`), then
+ * acknowledged writes not yet applied to LMDB (`overlay`), then LMDB itself. Point reads take
+ * the first layer that holds the key; ranges merge the three in key order, the upper layer
+ * winning ties and tombstones hiding what is below. With both layers empty (the usual case for
+ * a read of anything not written in the last moments) every call goes straight to lmdb-js.
+ */
+export class JournaledTable<V, K> implements KvTable<V, K> {
+  readonly pending = new SortedLayer<V, K>()
+  readonly overlay = new SortedLayer<V, K>()
+
+  constructor(
+    readonly index: number,
+    readonly name: string,
+    readonly valueKind: ValueKind,
+    readonly base: Database<V, Key>,
+    private readonly scope: WriteScope,
+  ) {}
+
+  private held(key: K): LayerEntry<V, K> | undefined {
+    if (this.pending.size === 0 && this.overlay.size === 0) return undefined
+    const bytes = encodeKey(key)
+    return this.pending.get(bytes) ?? this.overlay.get(bytes)
+  }
+
+  get(key: K): V | undefined {
+    const entry = this.held(key)
+    if (!entry) return this.base.get(key as Key)
+    return entry.value === REMOVED ? undefined : entry.value
+  }
+
+  getBinaryFast(key: K): Uint8Array | undefined {
+    const entry = this.held(key)
+    if (!entry) return this.base.getBinaryFast(key as Key)
+    return entry.value === REMOVED ? undefined : (entry.value as Uint8Array)
+  }
+
+  getRange(range: KvRange<K>): Iterable<{ key: K; value: V }> {
+    const layers = this.layersIn(range)
+    if (layers.length === 0) return this.base.getRange(range as never) as Iterable<{ key: K; value: V }>
+    const { limit, ...unlimited } = range
+    const base = this.base.getRange(unlimited as never) as Iterable<{ key: K; value: V }>
+    return merge(layers, base, range.reverse === true, limit ?? Infinity)
+  }
+
+  getKeys(range: KvRange<K>): Iterable<K> {
+    const layers = this.layersIn(range)
+    if (layers.length === 0) return this.base.getKeys(range as never) as Iterable<K>
+    const { limit, ...unlimited } = range
+    const base = mapIterable(this.base.getKeys(unlimited as never) as Iterable<K>, (key) => ({ key, value: undefined as V }))
+    return mapIterable(merge(layers, base, range.reverse === true, limit ?? Infinity), (entry) => entry.key)
+  }
+
+  private layersIn(range: KvRange<K>): LayerEntry<V, K>[][] {
+    if (this.pending.size === 0 && this.overlay.size === 0) return []
+    const bytes = {
+      start: range.start === undefined ? undefined : encodeKey(range.start),
+      end: range.end === undefined ? undefined : encodeKey(range.end),
+      reverse: range.reverse,
+    }
+    return [this.pending.range(bytes), this.overlay.range(bytes)].filter((layer) => layer.length > 0)
+  }
+
+  putSync(key: K, value: V): void {
+    this.write(key, value)
+  }
+
+  removeSync(key: K): void {
+    this.write(key, REMOVED)
+  }
+
+  private write(key: K, value: V | typeof REMOVED): void {
+    if (!this.scope.active) throw new Error(`write to ${this.name} outside a journaled write`)
+    const bytes = encodeKey(key)
+    // Refused now, as LMDB would: a journaled write LMDB cannot take would stall the applier.
+    const max = (this.base as { maxKeySize?: number }).maxKeySize ?? 1978
+    if (bytes.length > max) throw new Error(`Key was too large, max key size is ${max}`)
+    this.pending.set({ bytes, key, value, seq: 0 })
+    this.scope.touched.add(this)
+  }
+}
+
+function* mapIterable<A, B>(source: Iterable<A>, map: (a: A) => B): Iterable<B> {
+  for (const item of source) yield map(item)
+}
+
+interface Head<V, K> {
+  bytes: Buffer
+  key: K
+  value: V | typeof REMOVED
+}
+
+/**
+ * Merges layer slices (highest priority first) with an LMDB range in the same direction. An
+ * LMDB key is encoded only to compare it, and only while some layer still has entries left.
+ */
+function* merge<V, K>(
+  layers: LayerEntry<V, K>[][],
+  base: Iterable<{ key: K; value: V }>,
+  reverse: boolean,
+  limit: number,
+): Iterable<{ key: K; value: V }> {
+  const at = layers.map(() => 0)
+  const iterator = base[Symbol.iterator]()
+  let baseHead: Head<V, K> | undefined
+  const advanceBase = () => {
+    const next = iterator.next()
+    baseHead = next.done ? undefined : { bytes: encodeKey(next.value.key), key: next.value.key, value: next.value.value }
+  }
+  advanceBase()
+  const before = (a: Buffer, b: Buffer) => (reverse ? Buffer.compare(a, b) > 0 : Buffer.compare(a, b) < 0)
+  let emitted = 0
+  try {
+    while (emitted < limit) {
+      let best: Head<V, K> | undefined
+      for (let i = 0; i < layers.length; i++) {
+        const head = layers[i]![at[i]!]
+        if (head && (!best || before(head.bytes, best.bytes))) best = head
+      }
+      if (!best) {
+        // Every layer is spent: the rest of the range is LMDB's alone, no encoding needed.
+        if (!baseHead) return
+        yield { key: baseHead.key, value: baseHead.value as V }
+        for (let next = iterator.next(); !next.done && ++emitted < limit; next = iterator.next()) yield next.value
+        return
+      }
+      if (baseHead && before(baseHead.bytes, best.bytes)) best = baseHead
+      // The highest layer holding this key decides; every source at this key moves on.
+      let winner: Head<V, K> | undefined
+      for (let i = 0; i < layers.length; i++) {
+        const head = layers[i]![at[i]!]
+        if (head && head.bytes.equals(best.bytes)) {
+          winner ??= head
+          at[i]!++
+        }
+      }
+      if (baseHead && baseHead.bytes.equals(best.bytes)) {
+        winner ??= baseHead
+        advanceBase()
+      }
+      if (winner!.value === REMOVED) continue
+      emitted++
+      yield { key: winner!.key, value: winner!.value }
+    }
+  } finally {
+    iterator.return?.()
+  }
+}

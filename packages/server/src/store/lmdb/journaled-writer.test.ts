@@ -1,0 +1,142 @@
+import fc from 'fast-check'
+import fs from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { listSegments } from './journal-file.js'
+import { openJournaledWriter } from './journaled-writer.js'
+import { openLmdbLayout, type LmdbLayout } from './lmdb-layout.js'
+import { createDirectWriter, type LmdbWriter } from './lmdb-writer.js'
+
+const dirs: string[] = []
+const tempDir = () => {
+  const dir = fs.mkdtempSync(path.join(tmpdir(), 'progressdb-journal-'))
+  dirs.push(dir)
+  return dir
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+const options = { flushIntervalMs: 100, warn: () => {} }
+
+async function openJournaled(dir: string): Promise<{ layout: LmdbLayout; writer: LmdbWriter }> {
+  const layout = openLmdbLayout(dir)
+  return { layout, writer: await openJournaledWriter(layout, path.join(dir, 'journal'), options) }
+}
+
+type Op = { kind: 'put'; thread: string; seq: number; value: string } | { kind: 'remove'; thread: string; seq: number }
+type Query = { thread: string; from?: number; to?: number; reverse: boolean; limit?: number }
+
+const threadIds = fc.constantFrom('a', 'b', 'c')
+const seqs = fc.integer({ min: 0, max: 30 })
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant('put' as const), thread: threadIds, seq: seqs, value: fc.string({ maxLength: 4 }) }),
+  fc.record({ kind: fc.constant('remove' as const), thread: threadIds, seq: seqs }),
+)
+const queryArb: fc.Arbitrary<Query> = fc.record(
+  {
+    thread: threadIds,
+    from: seqs,
+    to: seqs,
+    reverse: fc.boolean(),
+    limit: fc.integer({ min: 1, max: 10 }),
+  },
+  { requiredKeys: ['thread', 'reverse'] },
+)
+
+function rangeOf(q: Query) {
+  const low = [q.thread, q.from ?? 0]
+  const high = q.to === undefined ? [q.thread, '\uffff'] : [q.thread, q.to]
+  return q.reverse ? { start: high, end: [q.thread], reverse: true, limit: q.limit } : { start: low, end: high, limit: q.limit }
+}
+
+function read(writer: LmdbWriter, queries: Query[]) {
+  const { live } = writer.tables
+  return queries.map((q) => ({
+    range: [...live.getRange(rangeOf(q) as never)].map(({ key, value }) => [key, value]),
+    keys: [...live.getKeys(rangeOf(q) as never)],
+    point: live.get([q.thread, q.from ?? 0]),
+  }))
+}
+
+describe('journaled LMDB writes', () => {
+  it('reads the same as direct LMDB writes, whatever has been applied beneath the journal', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(opArb, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 12 }),
+        fc.array(queryArb, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+        async (writes, queries, settleAfter) => {
+          const directDir = tempDir()
+          const directLayout = openLmdbLayout(directDir)
+          const direct = createDirectWriter(directLayout, path.join(directDir, 'journal'))
+          const { writer: journaled } = await openJournaled(tempDir())
+          try {
+            for (const [i, ops] of writes.entries()) {
+              const body = (writer: LmdbWriter) => () => {
+                for (const op of ops) {
+                  if (op.kind === 'put') writer.tables.live.putSync([op.thread, op.seq], op.value)
+                  else writer.tables.live.removeSync([op.thread, op.seq])
+                }
+              }
+              const acknowledged = journaled.write(body(journaled), 'fast')
+              await direct.write(body(direct), 'fast')
+              await acknowledged
+              if (settleAfter[i]) await journaled.settle()
+              expect(read(journaled, queries)).toEqual(read(direct, queries))
+            }
+          } finally {
+            await journaled.close()
+            await direct.close()
+          }
+        },
+      ),
+      { numRuns: 40 },
+    )
+  })
+
+  it('applies nothing of a write whose body throws', async () => {
+    const { writer } = await openJournaled(tempDir())
+    await expect(
+      writer.write(() => {
+        writer.tables.live.putSync(['t', 1], 'x')
+        throw new Error('refused')
+      }, 'fast'),
+    ).rejects.toThrow('refused')
+    expect(writer.tables.live.get(['t', 1])).toBeUndefined()
+    await writer.write(() => writer.tables.live.putSync(['t', 2], 'y'), 'fast')
+    expect([...writer.tables.live.getKeys({ start: ['t'], end: ['t', '\uffff'] })]).toEqual([['t', 2]])
+    await writer.close()
+  })
+
+  it('replays what a crash left in the journal, up to a torn last record', async () => {
+    const dir = tempDir()
+    const { layout, writer } = await openJournaled(dir)
+    // Acknowledged, then the process "dies": LMDB is closed under the writer before it applies.
+    for (let i = 1; i <= 50; i++) await writer.write(() => writer.tables.live.putSync(['t', i], `v${i}`), 'safe')
+    const segment = listSegments(path.join(dir, 'journal'))[0]!
+    const copy = fs.readFileSync(segment.file)
+    await writer.close()
+    // Put the crash state back: LMDB without the writes, the journal with them plus a torn tail.
+    fs.rmSync(path.join(dir, 'lmdb'), { recursive: true })
+    fs.writeFileSync(segment.file, Buffer.concat([copy, copy.subarray(0, 20)]))
+    void layout
+    const reopened = await openJournaled(dir)
+    const keys = [...reopened.writer.tables.live.getKeys({ start: ['t'], end: ['t', '\uffff'] })]
+    expect(keys).toHaveLength(50)
+    expect(reopened.writer.tables.live.get(['t', 50])).toBe('v50')
+    expect(listSegments(path.join(dir, 'journal')).length).toBe(1) // the new, empty segment only
+    await reopened.writer.close()
+  })
+
+  it('refuses a second writer while a journaled one holds the directory', async () => {
+    const dir = tempDir()
+    const { writer } = await openJournaled(dir)
+    const other = openLmdbLayout(dir)
+    await expect(openJournaledWriter(other, path.join(dir, 'journal'), options)).rejects.toThrow(/in use by process/)
+    expect(() => createDirectWriter(other, path.join(dir, 'journal'))).toThrow(/in use by process/)
+    await other.root.close()
+    await writer.close()
+  })
+})

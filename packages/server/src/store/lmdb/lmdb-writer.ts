@@ -1,0 +1,52 @@
+import fs from 'node:fs'
+import type { Durability } from '../chat-store.js'
+import { listSegments } from './journal-file.js'
+import { claimDirect } from './journal-lock.js'
+import { inChildTransaction } from './lmdb-commit.js'
+import type { LmdbLayout, LmdbTables } from './lmdb-layout.js'
+
+/**
+ * How the LMDB store reads and writes. `write` runs `body` synchronously against `tables`;
+ * everything it writes is applied together or not at all (a throw discards it), and the
+ * promise resolves once the write is acknowledged at `durability` (docs/durability.md).
+ */
+export interface LmdbWriter {
+  readonly tables: LmdbTables
+  write<T>(body: () => T, durability: Durability): Promise<T>
+  /** Resolves when everything acknowledged so far is on disk. */
+  flush(): Promise<void>
+  /** Resolves when everything acknowledged so far is in LMDB itself (for its statistics). */
+  settle(): Promise<void>
+  close(): Promise<void>
+}
+
+/**
+ * Writes straight into LMDB: each write is a child transaction of lmdb-js's next batched
+ * commit (group commit), acknowledged at commit (`fast`) or once flushed (`safe`). Used when
+ * several processes share the data directory (`--workers`).
+ */
+export function createDirectWriter(layout: LmdbLayout, journalDir: string): LmdbWriter {
+  fs.mkdirSync(journalDir, { recursive: true })
+  const claim = claimDirect(journalDir)
+  if (listSegments(journalDir).length > 0) {
+    claim.release()
+    throw new Error('the data directory has a journal to replay first: start it once without --workers')
+  }
+  return {
+    tables: layout.tables,
+    async write(body, durability) {
+      const result = await inChildTransaction(layout.root, body)
+      if (durability === 'safe') await layout.root.flushed
+      return result
+    },
+    flush: async () => {
+      await layout.root.flushed
+    },
+    settle: async () => {},
+    close: async () => {
+      await layout.root.flushed
+      claim.release()
+      await layout.root.close()
+    },
+  }
+}
