@@ -1,4 +1,4 @@
-import { StoreCommitError } from '../store-commit-error.js'
+import { asCommitError } from './lmdb-commit.js'
 import { TABLES, type LmdbLayout } from './lmdb-layout.js'
 import { REMOVED } from './sorted-layer.js'
 
@@ -21,18 +21,14 @@ export const appliedSeq = (layout: LmdbLayout): number => layout.meta.get(APPLIE
  * value, so applying a suffix of the journal again in order gives the same state.
  */
 export async function applyToLmdb(layout: LmdbLayout, ops: readonly ApplyOp[], seq: number): Promise<void> {
-  try {
-    await layout.root.batch(() => {
+  await asCommitError(() =>
+    layout.root.batch(() => {
       for (const op of ops) {
         const db = layout.raw[TABLES[op.table]!.name]
         if (op.value === REMOVED) void db.remove(op.key as never)
         else void db.put(op.key as never, op.value)
       }
       void layout.meta.put(APPLIED_KEY, seq)
-    })
-  } catch (error) {
-    const pending = (error as { commitError?: unknown } | null)?.commitError
-    if (!(pending instanceof Promise)) throw new StoreCommitError(error)
-    throw new StoreCommitError(await pending.then(() => error, (cause: unknown) => cause))
-  }
+    }),
+  )
 }

@@ -69,7 +69,7 @@ class JournaledWriter implements LmdbWriter {
   private fd: number
   private currentFirstSeq: number
   private segmentBytes = 0
-  /** Segments whose records are all at or below the key's seq: [first seq of the next, file]. */
+  /** Closed segments and the last seq each holds (deleted once LMDB has flushed past it). */
   private closedSegments: { lastSeq: number; file: string }[] = []
   private lastSeq: number
   private syncedSeq: number

@@ -8,8 +8,13 @@ import { StoreCommitError } from '../store-commit-error.js'
  * failure becomes one StoreCommitError (http/ answers it with 503 STORAGE_UNAVAILABLE).
  */
 export async function inChildTransaction<T>(root: RootDatabase, body: () => T): Promise<T> {
+  return asCommitError(() => root.childTransaction<T>(body))
+}
+
+/** Awaits an lmdb-js write, turning a refused commit into one StoreCommitError (see above). */
+export async function asCommitError<T>(write: () => Promise<T>): Promise<T> {
   try {
-    return (await root.childTransaction(body))
+    return await write()
   } catch (error) {
     const pending = (error as { commitError?: unknown } | null)?.commitError
     if (!(pending instanceof Promise)) throw error
