@@ -1,34 +1,33 @@
-import { asCommitError } from './lmdb-commit.js'
+import type { Key } from 'lmdb'
+import { fromBufferKey } from 'ordered-binary'
+import type { JournalRecord } from './journal-file.js'
 import { TABLES, type LmdbLayout } from './lmdb-layout.js'
-import { REMOVED } from './sorted-layer.js'
 
-/** One journaled change as lmdb-js takes it: a decoded key and value, or a removal. */
-export interface ApplyOp {
-  table: number
-  key: unknown
-  value: unknown
-}
-
-export const APPLIED_KEY = 'journal.applied'
+const APPLIED_KEY = 'journal.applied'
 
 /** The last journal seq whose writes are in LMDB (0 for a store that never had a journal). */
 export const appliedSeq = (layout: LmdbLayout): number => layout.meta.get(APPLIED_KEY) ?? 0
 
 /**
- * Applies journaled writes to LMDB in one transaction, recording `seq` as applied in the same
- * commit. The operations are queued for lmdb-js's write thread (`batch`), so the B-tree work
- * happens off the main thread. Replaying a write twice is harmless: every op sets a final
+ * Applies journal records to LMDB in one synchronous transaction, recording the last seq as
+ * applied in the same commit; it returns once the commit is on disk (a synchronous commit).
+ * Ops go through the same typed databases as every other access, keys and values decoded from
+ * their stored bytes: lmdb-js mixing raw-bytes and typed handles of one database across threads
+ * was measured to lose removals. Replaying a record twice is harmless: every op sets a final
  * value, so applying a suffix of the journal again in order gives the same state.
  */
-export async function applyToLmdb(layout: LmdbLayout, ops: readonly ApplyOp[], seq: number): Promise<void> {
-  await asCommitError(() =>
-    layout.root.batch(() => {
-      for (const op of ops) {
-        const db = layout.raw[TABLES[op.table]!.name]
-        if (op.value === REMOVED) void db.remove(op.key as never)
-        else void db.put(op.key as never, op.value)
+export function applyRecords(layout: LmdbLayout, records: readonly JournalRecord[]): void {
+  if (records.length === 0) return
+  const dbs = TABLES.map((table) => ({ db: layout.raw[table.name], ordered: table.values === 'ordered' }))
+  layout.root.transactionSync(() => {
+    for (const record of records) {
+      for (const op of record.ops) {
+        const { db, ordered } = dbs[op.table]!
+        const key = fromBufferKey(op.key as Buffer) as Key
+        if (op.value === undefined) db.removeSync(key)
+        else db.putSync(key, ordered ? fromBufferKey(op.value as Buffer) : op.value)
       }
-      void layout.meta.put(APPLIED_KEY, seq)
-    }),
-  )
+    }
+    layout.meta.putSync(APPLIED_KEY, records.at(-1)!.seq)
+  })
 }

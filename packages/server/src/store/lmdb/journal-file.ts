@@ -9,15 +9,16 @@ import { crc32 } from 'node:zlib'
  *   payload = f64 seq | u32 op count | ops
  *   op      = u8 table | u8 kind (1 put, 2 remove) | u16 key length | key | u32 value length | value
  *
- * Keys are ordered-binary bytes, values the table's stored encoding (journaled-table.ts). A
- * record is one write, appended with one write(2); a record cut short by a crash fails its
- * length or checksum, and reading stops there: it was never acknowledged.
+ * Keys are ordered-binary bytes, values the table's stored encoding (journaled-table.ts): the
+ * bytes LMDB stores. A record is one write; the records of one event-loop turn are appended
+ * with one write(2). A record cut short by a crash fails its length or checksum, and reading
+ * stops there: it was never acknowledged.
  */
 export interface JournalOp {
   table: number
-  key: Buffer
+  key: Uint8Array
   /** undefined: a removal. */
-  value: Buffer | undefined
+  value: Uint8Array | undefined
 }
 
 export interface JournalRecord {
@@ -26,42 +27,101 @@ export interface JournalRecord {
 }
 
 const HEADER = 8
+const PAYLOAD_HEADER = 12
+const OP_HEADER = 8
 const PUT = 1
 const REMOVE = 2
 
-export function encodeRecord(record: JournalRecord): Buffer {
-  let size = HEADER + 12
-  for (const op of record.ops) size += 8 + op.key.length + (op.value?.length ?? 0)
-  const out = Buffer.allocUnsafe(size)
-  let at = HEADER
-  out.writeDoubleLE(record.seq, at)
-  out.writeUInt32LE(record.ops.length, at + 8)
-  at += 12
-  for (const op of record.ops) {
-    out[at] = op.table
-    out[at + 1] = op.value === undefined ? REMOVE : PUT
-    out.writeUInt16LE(op.key.length, at + 2)
-    at += 4
-    at += op.key.copy(out, at)
-    out.writeUInt32LE(op.value?.length ?? 0, at)
-    at += 4
-    if (op.value) at += op.value.copy(out, at)
+/**
+ * Records encoded back to back into one reused buffer: the writes of one event-loop turn,
+ * appended with a single write(2). A record is `begin`, its `op`s, then `end`; `discard` drops a
+ * record left unfinished.
+ */
+export class RecordBuffer {
+  private buf = Buffer.allocUnsafeSlow(1 << 16)
+  private used = 0
+  private recordStart = -1
+  private ops = 0
+
+  get length(): number {
+    return this.used
   }
-  out.writeUInt32LE(size - HEADER, 0)
-  out.writeUInt32LE(crc32(out.subarray(HEADER)), 4)
-  return out
+
+  begin(seq: number): void {
+    this.reserve(HEADER + PAYLOAD_HEADER)
+    this.recordStart = this.used
+    this.buf.writeDoubleLE(seq, this.used + HEADER)
+    this.used += HEADER + PAYLOAD_HEADER
+    this.ops = 0
+  }
+
+  op(table: number, key: Uint8Array, value: Uint8Array | undefined): void {
+    this.reserve(OP_HEADER + key.length + (value?.length ?? 0))
+    const { buf } = this
+    let at = this.used
+    buf[at] = table
+    buf[at + 1] = value === undefined ? REMOVE : PUT
+    buf.writeUInt16LE(key.length, at + 2)
+    at += 4
+    buf.set(key, at)
+    at += key.length
+    buf.writeUInt32LE(value?.length ?? 0, at)
+    at += 4
+    if (value) {
+      buf.set(value, at)
+      at += value.length
+    }
+    this.used = at
+    this.ops++
+  }
+
+  end(): void {
+    const start = this.recordStart
+    this.buf.writeUInt32LE(this.used - start - HEADER, start)
+    this.buf.writeUInt32LE(this.ops, start + HEADER + 8)
+    this.buf.writeUInt32LE(crc32(this.buf.subarray(start + HEADER, this.used)), start + 4)
+    this.recordStart = -1
+  }
+
+  discard(): void {
+    if (this.recordStart >= 0) this.used = this.recordStart
+    this.recordStart = -1
+  }
+
+  /** The finished records as their own exact-size copy; the buffer starts over. */
+  take(): Uint8Array {
+    const out = new Uint8Array(this.used)
+    out.set(this.buf.subarray(0, this.used))
+    this.used = 0
+    // A burst of large writes grew it: do not keep the memory.
+    if (this.buf.length > MAX_KEPT_BYTES) this.buf = Buffer.allocUnsafeSlow(1 << 16)
+    return out
+  }
+
+  private reserve(bytes: number): void {
+    if (this.used + bytes <= this.buf.length) return
+    const grown = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.used + bytes))
+    this.buf.copy(grown, 0, 0, this.used)
+    this.buf = grown
+  }
 }
 
-/** The whole records of a segment, in order, up to the first torn or corrupt one. */
-export function readRecords(bytes: Buffer): { records: JournalRecord[]; validBytes: number } {
+const MAX_KEPT_BYTES = 4 << 20
+
+/**
+ * The whole records in `bytes`, in order, up to the first torn or corrupt one. Keys and values
+ * are views into `bytes`, not copies.
+ */
+export function readRecords(bytes: Uint8Array): { records: JournalRecord[]; validBytes: number } {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const records: JournalRecord[] = []
   let at = 0
-  while (at + HEADER <= bytes.length) {
-    const length = bytes.readUInt32LE(at)
+  while (at + HEADER <= view.length) {
+    const length = view.readUInt32LE(at)
     const end = at + HEADER + length
-    if (length < 12 || end > bytes.length) break
-    const payload = bytes.subarray(at + HEADER, end)
-    if (crc32(payload) !== bytes.readUInt32LE(at + 4)) break
+    if (length < PAYLOAD_HEADER || end > view.length) break
+    const payload = view.subarray(at + HEADER, end)
+    if (crc32(payload) !== view.readUInt32LE(at + 4)) break
     records.push(decodePayload(payload))
     at = end
   }
@@ -72,17 +132,17 @@ function decodePayload(payload: Buffer): JournalRecord {
   const seq = payload.readDoubleLE(0)
   const count = payload.readUInt32LE(8)
   const ops: JournalOp[] = []
-  let at = 12
+  let at = PAYLOAD_HEADER
   for (let i = 0; i < count; i++) {
     const table = payload[at]!
     const kind = payload[at + 1]
     const keyLength = payload.readUInt16LE(at + 2)
     at += 4
-    const key = Buffer.from(payload.subarray(at, at + keyLength))
+    const key = payload.subarray(at, at + keyLength)
     at += keyLength
     const valueLength = payload.readUInt32LE(at)
     at += 4
-    const value = kind === PUT ? Buffer.from(payload.subarray(at, at + valueLength)) : undefined
+    const value = kind === PUT ? payload.subarray(at, at + valueLength) : undefined
     at += valueLength
     ops.push({ table, key, value })
   }

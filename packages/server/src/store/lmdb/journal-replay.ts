@@ -1,22 +1,22 @@
 import fs from 'node:fs'
-import { fromBufferKey } from 'ordered-binary'
-import { readRecords, listSegments } from './journal-file.js'
-import { applyToLmdb, appliedSeq, type ApplyOp } from './journal-apply.js'
-import { TABLES, type LmdbLayout } from './lmdb-layout.js'
-import { REMOVED } from './sorted-layer.js'
+import { readRecords, listSegments, type JournalRecord } from './journal-file.js'
+import { applyRecords, appliedSeq } from './journal-apply.js'
+import type { LmdbLayout } from './lmdb-layout.js'
 
 /** Ops per LMDB commit while replaying. */
 const REPLAY_BATCH_OPS = 20_000
 
 /**
  * Brings LMDB up to date with the journal after a stop or a crash: applies every whole record
- * after the applied position, waits for LMDB to flush, then deletes the segments. Returns the
- * last seq in LMDB. The caller holds the journal lock.
+ * after the applied position (synchronous commits, so it is on disk after), then deletes the
+ * segments. Returns the last seq in LMDB. The caller holds the journal lock and no other thread
+ * writes meanwhile.
  */
-export async function replayJournal(layout: LmdbLayout, dir: string, warn: (msg: string) => void): Promise<number> {
+export function replayJournal(layout: LmdbLayout, dir: string, warn: (msg: string) => void): number {
   let last = appliedSeq(layout)
   const segments = listSegments(dir)
-  let batch: ApplyOp[] = []
+  let batch: JournalRecord[] = []
+  let ops = 0
   let replayed = 0
   for (const [i, segment] of segments.entries()) {
     const bytes = fs.readFileSync(segment.file)
@@ -25,22 +25,18 @@ export async function replayJournal(layout: LmdbLayout, dir: string, warn: (msg:
       warn(`journal segment ${segment.file} is damaged after byte ${validBytes}; later records of it are skipped`)
     for (const record of records) {
       if (record.seq <= last) continue
-      for (const op of record.ops) {
-        const values = TABLES[op.table]!.values
-        const value =
-          op.value === undefined ? REMOVED : values === 'binary' ? op.value : fromBufferKey(op.value)
-        batch.push({ table: op.table, key: fromBufferKey(op.key), value })
-      }
+      batch.push(record)
+      ops += record.ops.length
       last = record.seq
       replayed++
-      if (batch.length >= REPLAY_BATCH_OPS) {
-        await applyToLmdb(layout, batch, last)
+      if (ops >= REPLAY_BATCH_OPS) {
+        applyRecords(layout, batch)
         batch = []
+        ops = 0
       }
     }
   }
-  if (batch.length > 0) await applyToLmdb(layout, batch, last)
-  await layout.root.flushed
+  applyRecords(layout, batch)
   for (const segment of segments) fs.rmSync(segment.file, { force: true })
   if (replayed > 0) warn(`replayed ${replayed} journaled write(s) into LMDB after an unclean stop`)
   return last

@@ -3,20 +3,31 @@ import { toBufferKey } from 'ordered-binary'
 import type { KvRange, KvTable, ValueKind } from './kv-table.js'
 import { REMOVED, SortedLayer, type LayerEntry } from './sorted-layer.js'
 
+/** A key the open write set: its entry in `pending`, and what that replaced (undone on a throw). */
+export interface WriteChange {
+  table: JournaledTable<unknown, unknown>
+  entry: LayerEntry<unknown, unknown>
+  previous: LayerEntry<unknown, unknown> | undefined
+}
+
 /** The write in progress (if any) across every table of one journaled store. */
 export interface WriteScope {
   active: boolean
-  touched: Set<JournaledTable<unknown, unknown>>
+  /** Each key the open write set, once, in the order first set. */
+  changes: WriteChange[]
 }
 
 const encodeKey = (key: unknown) => toBufferKey(key as never)
 
 /**
- * One LMDB database seen through the journal: the open write's own changes (`pending`), then
- * acknowledged writes not yet applied to LMDB (`overlay`), then LMDB itself. Point reads take
- * the first layer that holds the key; ranges merge the three in key order, the upper layer
- * winning ties and tombstones hiding what is below. With both layers empty (the usual case for
- * a read of anything not written in the last moments) every call goes straight to lmdb-js.
+ * One LMDB database seen through the journal, in three layers: `pending`, the writes of the
+ * current event-loop turn not yet appended to the journal (the open write's own changes among
+ * them); `overlay`, writes in the journal not yet applied to LMDB; then LMDB itself. Point reads
+ * take the first layer that holds the key; ranges merge the layers in key order, the upper layer
+ * winning ties and tombstones hiding what is below. Only a write's body sees `pending` (it must
+ * build on the writes before it); any other read sees appended writes only, so nothing is read
+ * before it can be acknowledged. With the layers empty (the usual case for anything not written
+ * in the last moments) every call goes straight to lmdb-js.
  */
 export class JournaledTable<V, K> implements KvTable<V, K> {
   readonly pending = new SortedLayer<V, K>()
@@ -30,10 +41,16 @@ export class JournaledTable<V, K> implements KvTable<V, K> {
     private readonly scope: WriteScope,
   ) {}
 
+  /** Whether reads now include `pending`: inside a write's body. */
+  private get seesPending(): boolean {
+    return this.scope.active && this.pending.size > 0
+  }
+
   private held(key: K): LayerEntry<V, K> | undefined {
-    if (this.pending.size === 0 && this.overlay.size === 0) return undefined
+    const pending = this.seesPending
+    if (!pending && this.overlay.size === 0) return undefined
     const bytes = encodeKey(key)
-    return this.pending.get(bytes) ?? this.overlay.get(bytes)
+    return (pending ? this.pending.get(bytes) : undefined) ?? this.overlay.get(bytes)
   }
 
   get(key: K): V | undefined {
@@ -65,13 +82,15 @@ export class JournaledTable<V, K> implements KvTable<V, K> {
   }
 
   private layersIn(range: KvRange<K>): LayerEntry<V, K>[][] {
-    if (this.pending.size === 0 && this.overlay.size === 0) return []
+    const pending = this.seesPending
+    if (!pending && this.overlay.size === 0) return []
     const bytes = {
       start: range.start === undefined ? undefined : encodeKey(range.start),
       end: range.end === undefined ? undefined : encodeKey(range.end),
       reverse: range.reverse,
     }
-    return [this.pending.range(bytes), this.overlay.range(bytes)].filter((layer) => layer.length > 0)
+    const layers = pending ? [this.pending.range(bytes), this.overlay.range(bytes)] : [this.overlay.range(bytes)]
+    return layers.filter((layer) => layer.length > 0)
   }
 
   putSync(key: K, value: V): void {
@@ -88,8 +107,21 @@ export class JournaledTable<V, K> implements KvTable<V, K> {
     // Refused now, as LMDB would: a journaled write LMDB cannot take would stall the applier.
     const max = (this.base as { maxKeySize?: number }).maxKeySize ?? 1978
     if (bytes.length > max) throw new Error(`Key was too large, max key size is ${max}`)
-    this.pending.set({ bytes, key, value, seq: 0 })
-    this.scope.touched.add(this)
+    const previous = this.pending.get(bytes)
+    if (previous && previous.seq === 0) {
+      // Set before by this same write: its change is already recorded.
+      previous.value = value
+      return
+    }
+    const entry: LayerEntry<V, K> = { bytes, key, value, seq: 0 }
+    this.pending.set(entry)
+    this.scope.changes.push({ table: this, entry, previous })
+  }
+
+  /** Undoes one change of a write that threw. */
+  undo(change: WriteChange): void {
+    if (change.previous) this.pending.set(change.previous as LayerEntry<V, K>)
+    else this.pending.delete(change.entry.bytes)
   }
 }
 

@@ -64,25 +64,41 @@ describe('journaled LMDB writes', () => {
   it('reads the same as direct LMDB writes, whatever has been applied beneath the journal', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.array(opArb, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 12 }),
+        // Groups of writes started in one event-loop turn (appended together); some throw.
+        fc.array(
+          fc.array(fc.record({ ops: fc.array(opArb, { minLength: 1, maxLength: 6 }), throws: fc.boolean() }), {
+            minLength: 1,
+            maxLength: 4,
+          }),
+          { minLength: 1, maxLength: 8 },
+        ),
         fc.array(queryArb, { minLength: 1, maxLength: 6 }),
-        fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
-        async (writes, queries, settleAfter) => {
+        fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+        async (groups, queries, settleAfter) => {
           const directDir = tempDir()
           const directLayout = openLmdbLayout(directDir)
           const direct = createDirectWriter(directLayout, path.join(directDir, 'journal'))
           const { writer: journaled } = await openJournaled(tempDir())
           try {
-            for (const [i, ops] of writes.entries()) {
-              const body = (writer: LmdbWriter) => () => {
+            for (const [i, group] of groups.entries()) {
+              const body = (writer: LmdbWriter, ops: Op[], throws: boolean) => () => {
                 for (const op of ops) {
                   if (op.kind === 'put') writer.tables.live.putSync([op.thread, op.seq], op.value)
                   else writer.tables.live.removeSync([op.thread, op.seq])
                 }
+                if (throws) throw new Error('refused')
               }
-              const acknowledged = journaled.write(body(journaled), 'fast')
-              await direct.write(body(direct), 'fast')
-              await acknowledged
+              const acknowledged = Promise.allSettled(
+                group.map(({ ops, throws }) => journaled.write(body(journaled, ops, throws), 'fast')),
+              )
+              // Not appended yet: reads outside a write see none of the group.
+              const before = read(direct, queries)
+              expect(read(journaled, queries)).toEqual(before)
+              for (const { ops, throws } of group) await direct.write(body(direct, ops, throws), 'fast').catch(() => {})
+              const outcomes = await acknowledged
+              expect(outcomes.map((outcome) => outcome.status)).toEqual(
+                group.map(({ throws }) => (throws ? 'rejected' : 'fulfilled')),
+              )
               if (settleAfter[i]) await journaled.settle()
               expect(read(journaled, queries)).toEqual(read(direct, queries))
             }

@@ -2,8 +2,8 @@ import fs from 'node:fs'
 import { toBufferKey } from 'ordered-binary'
 import type { Durability } from '../chat-store.js'
 import { StoreCommitError } from '../store-commit-error.js'
-import { encodeRecord, listSegments, segmentFile, type JournalOp } from './journal-file.js'
-import { applyToLmdb, type ApplyOp } from './journal-apply.js'
+import { JournalApplier } from './journal-applier.js'
+import { RecordBuffer, listSegments, segmentFile } from './journal-file.js'
 import { claimJournal } from './journal-lock.js'
 import { replayJournal } from './journal-replay.js'
 import { JournaledTable, type WriteScope } from './journaled-table.js'
@@ -19,18 +19,29 @@ export interface JournalOptions {
 
 /** A segment is closed and a new one started past this size. */
 const SEGMENT_BYTES = 64 << 20
-/** Most ops (and bytes) applied to LMDB in one commit. */
-const APPLY_BATCH_OPS = 20_000
-const APPLY_BATCH_BYTES = 64 << 20
 /** Writes wait for the applier when this much is acknowledged but not yet in LMDB. */
-const BACKLOG_BYTES = 256 << 20
+const BACKLOG_BYTES = 64 << 20
+/** The applier's commits: at most one per this many ms, at most this many journal bytes each. */
+const APPLY_INTERVAL_MS = 20
+const APPLY_BATCH_BYTES = 16 << 20
 const RETRY_MS = 1000
 
-interface Pending {
-  seq: number
-  ops: ApplyOp[]
-  bytes: number
-  tables: JournaledTable<unknown, unknown>[]
+interface Deferred {
+  promise: Promise<void>
+  resolve: () => void
+  reject: (error: unknown) => void
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void
+  let reject!: (error: unknown) => void
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res
+    reject = rej
+  })
+  // A turn nobody awaits any more (its writers gave up) must not be an unhandled rejection.
+  promise.catch(() => {})
+  return { promise, resolve, reject }
 }
 
 /**
@@ -42,7 +53,7 @@ export async function openJournaledWriter(layout: LmdbLayout, dir: string, optio
   fs.mkdirSync(dir, { recursive: true })
   const claim = claimJournal(dir)
   try {
-    const last = await replayJournal(layout, dir, options.warn)
+    const last = replayJournal(layout, dir, options.warn)
     return new JournaledWriter(layout, dir, last, options, () => claim.release())
   } catch (error) {
     claim.release()
@@ -55,35 +66,52 @@ export async function recoverJournal(layout: LmdbLayout, dir: string, warn: (msg
   if (listSegments(dir).length === 0) return
   const claim = claimJournal(dir)
   try {
-    await replayJournal(layout, dir, warn)
+    replayJournal(layout, dir, warn)
   } finally {
     claim.release()
   }
 }
 
+/**
+ * The write path of a single-process store. A write's body runs against the tables, its changes
+ * land in their `pending` layers and are encoded as one journal record; at the end of the
+ * event-loop turn every record of the turn is appended with one write(2) (a group append), the
+ * turn's changes move to the `overlay` layers, `fast` writes are acknowledged and `safe` ones
+ * wait for the group fdatasync. The appended bytes go to the applier thread, which commits them
+ * to LMDB; the overlay drops them once they are there.
+ */
 class JournaledWriter implements LmdbWriter {
   readonly tables: LmdbTables
   private readonly all: JournaledTable<unknown, unknown>[]
-  private readonly scope: WriteScope = { active: false, touched: new Set() }
+  private readonly scope: WriteScope = { active: false, changes: [] }
+
+  /** This turn's records, not yet appended; `turn` settles when they are. */
+  private readonly records = new RecordBuffer()
+  private turn: Deferred | undefined
+  private readonly turnTables = new Set<JournaledTable<unknown, unknown>>()
+  private appendScheduled = false
 
   private fd: number
   private currentFirstSeq: number
   private segmentBytes = 0
-  /** Closed segments and the last seq each holds (deleted once LMDB has flushed past it). */
+  /** Closed segments and the last seq each holds (deleted once LMDB holds everything in them). */
   private closedSegments: { lastSeq: number; file: string }[] = []
+  /** The last seq given to a write, appended to the journal, flushed, applied to LMDB. */
   private lastSeq: number
+  private appendedSeq: number
   private syncedSeq: number
+  private appliedSeq: number
   private syncing = false
   private syncWaiters: { seq: number; resolve: () => void; reject: (error: unknown) => void }[] = []
   private retiring: number[] = []
   private broken: unknown
 
-  private queue: Pending[] = []
+  private readonly applier: JournalApplier
+  /** Appended batches not yet applied: their last seq and size. */
+  private backlog: { seq: number; bytes: number }[] = []
   private backlogBytes = 0
-  private applying = false
-  private pumpScheduled = false
   private applyWaiters: (() => void)[] = []
-  private applyFailure: unknown
+  private applyFailure: string | undefined
   private readonly flushTimer: NodeJS.Timeout
   private closed = false
 
@@ -99,74 +127,120 @@ class JournaledWriter implements LmdbWriter {
         new JournaledTable(index, table.name, table.values, layout.raw[table.name], this.scope),
     )
     this.tables = Object.fromEntries(this.all.map((table) => [table.name, table])) as unknown as LmdbTables
-    this.lastSeq = last
-    this.syncedSeq = last
+    this.lastSeq = this.appendedSeq = this.syncedSeq = this.appliedSeq = last
     this.currentFirstSeq = last + 1
     this.fd = fs.openSync(segmentFile(dir, last + 1), 'a')
+    this.applier = new JournalApplier(
+      { dataDir: layout.dataDir, minIntervalMs: APPLY_INTERVAL_MS, batchBytes: APPLY_BATCH_BYTES, retryMs: RETRY_MS },
+      {
+        applied: (seq) => this.onApplied(seq),
+        failed: (message) => {
+          this.applyFailure = message
+          this.wakeApplyWaiters()
+          if (!this.closed) options.warn(`applying the journal to LMDB failed, retrying: ${message}`)
+        },
+        died: (error) => {
+          this.broken ??= error
+          this.applyFailure = String(error)
+          this.wakeApplyWaiters()
+          options.warn(`the journal applier stopped; writes are refused until a restart replays the journal: ${String(error)}`)
+        },
+      },
+    )
     this.flushTimer = setInterval(() => {
-      if (this.lastSeq > this.syncedSeq) this.requestSync()
+      if (this.appendedSeq > this.syncedSeq) this.requestSync()
     }, options.flushIntervalMs)
     this.flushTimer.unref()
   }
 
   async write<T>(body: () => T, durability: Durability): Promise<T> {
     if (this.closed) throw new StoreCommitError('the store is closed')
-    while (this.backlogBytes > BACKLOG_BYTES) await new Promise<void>((resolve) => this.applyWaiters.push(resolve))
+    while (this.backlogBytes > BACKLOG_BYTES && this.broken === undefined)
+      await new Promise<void>((resolve) => this.applyWaiters.push(resolve))
     if (this.broken !== undefined) throw new StoreCommitError(this.broken)
     const { scope } = this
     let result: T
     scope.active = true
     try {
       result = body()
+      if (scope.changes.length > 0) this.record(this.lastSeq + 1)
     } catch (error) {
-      this.discardPending()
+      for (let i = scope.changes.length - 1; i >= 0; i--) scope.changes[i]!.table.undo(scope.changes[i]!)
       throw error
     } finally {
       scope.active = false
+      scope.changes.length = 0
     }
-    if (scope.touched.size === 0) return result
-    const seq = this.lastSeq + 1
-    const journalOps: JournalOp[] = []
-    const ops: ApplyOp[] = []
-    let bytes = 0
-    for (const table of scope.touched) {
-      for (const entry of table.pending.all()) {
-        const value = entry.value === REMOVED ? undefined : journalValue(table, entry.value)
-        journalOps.push({ table: table.index, key: entry.bytes, value })
-        ops.push({ table: table.index, key: entry.key, value: entry.value })
-        bytes += entry.bytes.length + (value?.length ?? 0)
-      }
-    }
-    try {
-      this.append(encodeRecord({ seq, ops: journalOps }))
-    } catch (error) {
-      this.discardPending()
-      throw new StoreCommitError(error)
-    }
-    this.lastSeq = seq
-    const tables = [...scope.touched]
-    for (const table of tables) {
-      for (const entry of table.pending.all()) table.overlay.set({ ...entry, seq })
-      table.pending.clear()
-    }
-    scope.touched.clear()
-    this.queue.push({ seq, ops, bytes, tables })
-    this.backlogBytes += bytes
-    this.schedulePump()
+    if (this.records.length === 0) return result
+    const seq = this.lastSeq
+    const turn = (this.turn ??= deferred())
+    this.scheduleAppend()
+    await turn.promise
     if (durability === 'safe') await this.synced(seq)
     return result
   }
 
-  private discardPending(): void {
-    for (const table of this.scope.touched) table.pending.clear()
-    this.scope.touched.clear()
+  /** Encodes the open write as journal record `seq`; its changes then belong to it. */
+  private record(seq: number): void {
+    const { records } = this
+    records.begin(seq)
+    try {
+      for (const { table, entry } of this.scope.changes)
+        records.op(table.index, entry.bytes, entry.value === REMOVED ? undefined : journalValue(table, entry.value))
+    } catch (error) {
+      records.discard()
+      throw error
+    }
+    records.end()
+    for (const { table, entry } of this.scope.changes) {
+      entry.seq = seq
+      this.turnTables.add(table)
+    }
+    this.lastSeq = seq
   }
 
-  /** Appends one record with write(2); a failed append is cut off again so the file stays whole. */
-  private append(record: Buffer): void {
+  private scheduleAppend(): void {
+    if (this.appendScheduled) return
+    this.appendScheduled = true
+    setImmediate(() => {
+      this.appendScheduled = false
+      this.appendTurn()
+    })
+  }
+
+  /** Appends the turn's records, then makes them visible and acknowledges them. */
+  private appendTurn(): void {
+    const turn = this.turn
+    this.turn = undefined
+    if (this.records.length === 0) return turn?.resolve()
+    const bytes = this.records.take()
+    try {
+      this.append(bytes)
+    } catch (error) {
+      // Nothing of the turn was acknowledged or seen outside its writes: drop it all.
+      for (const table of this.turnTables) table.pending.clear()
+      this.turnTables.clear()
+      this.lastSeq = this.appendedSeq
+      turn?.reject(new StoreCommitError(error))
+      return
+    }
+    this.appendedSeq = this.lastSeq
+    for (const table of this.turnTables) {
+      for (const entry of table.pending.all()) table.overlay.set(entry)
+      table.pending.clear()
+    }
+    this.turnTables.clear()
+    this.backlog.push({ seq: this.appendedSeq, bytes: bytes.length })
+    this.backlogBytes += bytes.length
+    this.applier.post(bytes)
+    turn?.resolve()
+  }
+
+  /** Appends with write(2); a failed append is cut off again so the file stays whole. */
+  private append(bytes: Uint8Array): void {
     if (this.segmentBytes >= SEGMENT_BYTES) this.rotate()
     try {
-      for (let at = 0; at < record.length; ) at += fs.writeSync(this.fd, record, at, record.length - at)
+      for (let at = 0; at < bytes.length; ) at += fs.writeSync(this.fd, bytes, at, bytes.length - at)
     } catch (error) {
       try {
         fs.ftruncateSync(this.fd, this.segmentBytes)
@@ -175,19 +249,19 @@ class JournaledWriter implements LmdbWriter {
       }
       throw error
     }
-    this.segmentBytes += record.length
+    this.segmentBytes += bytes.length
   }
 
   /** Starts a new segment; the old one is flushed first, so every record in it is durable. */
   private rotate(): void {
     fs.fdatasyncSync(this.fd)
-    this.syncedSeq = this.lastSeq
-    this.closedSegments.push({ lastSeq: this.lastSeq, file: segmentFile(this.dir, this.currentFirstSeq) })
+    this.syncedSeq = this.appendedSeq
+    this.closedSegments.push({ lastSeq: this.appendedSeq, file: segmentFile(this.dir, this.currentFirstSeq) })
     if (this.syncing) this.retiring.push(this.fd)
     else fs.closeSync(this.fd)
-    this.fd = fs.openSync(segmentFile(this.dir, this.lastSeq + 1), 'a')
+    this.fd = fs.openSync(segmentFile(this.dir, this.appendedSeq + 1), 'a')
     this.segmentBytes = 0
-    this.currentFirstSeq = this.lastSeq + 1
+    this.currentFirstSeq = this.appendedSeq + 1
     this.settleSyncWaiters()
   }
 
@@ -203,7 +277,7 @@ class JournaledWriter implements LmdbWriter {
   private requestSync(): void {
     if (this.syncing) return
     this.syncing = true
-    const target = this.lastSeq
+    const target = this.appendedSeq
     fs.fdatasync(this.fd, (error) => {
       this.syncing = false
       for (const fd of this.retiring.splice(0)) fs.close(fd, () => {})
@@ -226,53 +300,25 @@ class JournaledWriter implements LmdbWriter {
     this.syncWaiters = waiting
   }
 
-  private schedulePump(): void {
-    if (this.pumpScheduled) return
-    this.pumpScheduled = true
-    setImmediate(() => {
-      this.pumpScheduled = false
-      this.pump()
-    })
+  /** LMDB holds (on disk) every write up to `seq`: reads go to it, the overlay lets them go. */
+  private onApplied(seq: number): void {
+    this.appliedSeq = seq
+    this.applyFailure = undefined
+    // This thread's lmdb-js read snapshot may predate the applier's commit: start a new one.
+    this.layout.root.resetReadTxn()
+    for (const table of this.all) if (table.overlay.size > 0) table.overlay.dropThrough(seq)
+    let done = 0
+    while (done < this.backlog.length && this.backlog[done]!.seq <= seq) this.backlogBytes -= this.backlog[done++]!.bytes
+    this.backlog = this.backlog.slice(done)
+    this.checkpoint(seq)
+    this.wakeApplyWaiters()
   }
 
-  /** Applies the oldest acknowledged writes to LMDB, one commit at a time. */
-  private pump(): void {
-    if (this.applying || this.queue.length === 0) return
-    let count = 0
-    let bytes = 0
-    let take = 0
-    while (take < this.queue.length && count < APPLY_BATCH_OPS && bytes < APPLY_BATCH_BYTES) {
-      count += this.queue[take]!.ops.length
-      bytes += this.queue[take]!.bytes
-      take++
-    }
-    const batch = this.queue.slice(0, take)
-    const seq = batch.at(-1)!.seq
-    this.applying = true
-    applyToLmdb(this.layout, batch.flatMap((item) => item.ops), seq).then(
-      () => {
-        this.queue.splice(0, take)
-        this.backlogBytes -= bytes
-        // LMDB now holds these writes (reads see a commit once its promise resolves).
-        for (const table of new Set(batch.flatMap((item) => item.tables))) table.overlay.dropThrough(seq)
-        this.applying = false
-        this.applyFailure = undefined
-        for (const resolve of this.applyWaiters.splice(0)) resolve()
-        void this.layout.root.flushed.then(() => this.checkpoint(seq))
-        this.pump()
-      },
-      (error: unknown) => {
-        this.applying = false
-        this.applyFailure = error
-        for (const resolve of this.applyWaiters.splice(0)) resolve()
-        if (this.closed) return
-        this.options.warn(`applying the journal to LMDB failed, retrying: ${error instanceof Error ? error.message : String(error)}`)
-        setTimeout(() => this.pump(), RETRY_MS).unref()
-      },
-    )
+  private wakeApplyWaiters(): void {
+    for (const resolve of this.applyWaiters.splice(0)) resolve()
   }
 
-  /** Deletes the closed segments LMDB has made durable. */
+  /** Deletes the closed segments LMDB now holds on disk. */
   private checkpoint(durableSeq: number): void {
     const keep: typeof this.closedSegments = []
     for (const segment of this.closedSegments) {
@@ -282,38 +328,40 @@ class JournaledWriter implements LmdbWriter {
     this.closedSegments = keep
   }
 
+  /** Resolves once every write so far is appended (the current turn included). */
+  private async appended(): Promise<void> {
+    if (this.turn) await this.turn.promise.catch(() => {})
+  }
+
   async flush(): Promise<void> {
-    await this.synced(this.lastSeq)
+    await this.appended()
+    await this.synced(this.appendedSeq)
   }
 
   async settle(): Promise<void> {
-    const seq = this.lastSeq
-    while (this.queue.length > 0 && this.queue[0]!.seq <= seq && this.applyFailure === undefined)
+    await this.appended()
+    const seq = this.appendedSeq
+    while (this.appliedSeq < seq && this.applyFailure === undefined && this.broken === undefined)
       await new Promise<void>((resolve) => this.applyWaiters.push(resolve))
   }
 
-  /** Applies everything to LMDB, flushes it and removes the journal; a failure leaves it for replay. */
+  /** Applies everything to LMDB and removes the journal; a failure leaves it for replay. */
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     clearInterval(this.flushTimer)
-    await this.synced(this.lastSeq)
+    await this.appended()
+    await this.synced(this.appendedSeq)
     this.applyFailure = undefined
-    while (this.queue.length > 0 && this.applyFailure === undefined) {
-      if (!this.applying) this.pump()
-      await new Promise<void>((resolve) => this.applyWaiters.push(resolve))
-    }
-    await this.layout.root.flushed
+    await this.applier.close()
     fs.closeSync(this.fd)
-    if (this.queue.length === 0)
+    if (this.appliedSeq >= this.appendedSeq)
       for (const segment of listSegments(this.dir)) fs.rmSync(segment.file, { force: true })
     this.release()
     await this.layout.root.close()
   }
 }
 
-function journalValue(table: JournaledTable<unknown, unknown>, value: unknown): Buffer {
-  if (table.valueKind === 'ordered') return toBufferKey(value as never)
-  const bytes = value as Uint8Array
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+function journalValue(table: JournaledTable<unknown, unknown>, value: unknown): Uint8Array {
+  return table.valueKind === 'ordered' ? toBufferKey(value as never) : (value as Uint8Array)
 }

@@ -69,6 +69,8 @@ export const TABLES: readonly { name: TableName; db: string; values: ValueKind }
 
 /** The environment and its databases as lmdb-js opened them (writes go straight to LMDB). */
 export interface LmdbLayout {
+  /** The data directory the environment is in (`<dataDir>/lmdb`). */
+  dataDir: string
   root: RootDatabase
   /** Store bookkeeping: the journal's applied position. */
   meta: Database<number, string>
@@ -80,8 +82,9 @@ export interface LmdbLayout {
 export const KEY_MAX = '\uffff'
 export const SEQ_MAX = Number.MAX_SAFE_INTEGER
 
-export function openLmdbLayout(dataDir: string): LmdbLayout {
-  const root = open({
+/** The LMDB environment of a data directory (every thread that opens it uses these options). */
+function openLmdbRoot(dataDir: string): RootDatabase {
+  return open({
     path: path.join(dataDir, 'lmdb'),
     maxDbs: 32,
     encoding: 'binary',
@@ -92,10 +95,14 @@ export function openLmdbLayout(dataDir: string): LmdbLayout {
     // 2,351 bytes per message on disk, with create and read throughput unchanged (performance.md).
     pageSize: 8192,
   })
+}
+
+export function openLmdbLayout(dataDir: string): LmdbLayout {
+  const root = openLmdbRoot(dataDir)
   const raw = {} as Record<TableName, Database<unknown, Key>>
   for (const table of TABLES) {
     raw[table.name] = root.openDB({ name: table.db, encoding: table.values === 'binary' ? 'binary' : 'ordered-binary' })
   }
   const meta = root.openDB<number, string>({ name: 'meta', encoding: 'ordered-binary' })
-  return { root, meta, raw, tables: raw as unknown as LmdbTables }
+  return { dataDir, root, meta, raw, tables: raw as unknown as LmdbTables }
 }

@@ -11,7 +11,7 @@ export interface LayerEntry<V, K> {
   bytes: Buffer
   key: K
   value: V | typeof REMOVED
-  /** The journal sequence number of the write that set it (0 inside an open write). */
+  /** The journal sequence number of the write that set it (0 while that write is open). */
   seq: number
 }
 
@@ -51,6 +51,12 @@ export class SortedLayer<V, K> {
     const existing = this.entries[at]
     if (existing && existing.bytes.equals(entry.bytes)) this.entries[at] = entry
     else this.entries.splice(at, 0, entry)
+  }
+
+  delete(bytes: Buffer): void {
+    const at = this.lowerBound(bytes)
+    const entry = this.entries[at]
+    if (entry && entry.bytes.equals(bytes)) this.entries.splice(at, 1)
   }
 
   /** The entries in a range (lmdb-js bounds: start inclusive, end exclusive), in its order. */
