@@ -168,7 +168,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       })
   }
 
-  const baselineRps = rows.find((r) => r.scenario === 'baseline echo')?.result.rps
+  const baselineRps = rows.find((r) => r.scenario === 'baseline echo' && r.loop === 'closed')?.result.rps
   const table = renderTable(rows, baselineRps)
   process.stdout.write(`\n${table}\n\n`)
   const machine = machineInfo()

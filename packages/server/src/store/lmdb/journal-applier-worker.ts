@@ -20,7 +20,7 @@ let closing = false
 let lastCommit = 0
 
 port.on('message', (message: ApplierMessage) => {
-  if (message.type === 'records') queue.push(message.bytes)
+  if (message.type === 'records') for (const batch of message.batches) queue.push(batch)
   else closing = true
   schedule(0)
 })
