@@ -97,9 +97,10 @@ function send(res: ServerResponse, reply: Reply): void {
   } else if (reply.body === undefined) {
     res.writeHead(reply.status, headers).end()
   } else {
-    const json = JSON.stringify(reply.body)
+    // Encoded once: the length is the buffer's, and the socket writes bytes, not a string.
+    const json = Buffer.from(JSON.stringify(reply.body))
     headers['content-type'] = JSON_CONTENT_TYPE
-    headers['content-length'] = Buffer.byteLength(json)
+    headers['content-length'] = json.length
     res.writeHead(reply.status, headers).end(json)
   }
 }

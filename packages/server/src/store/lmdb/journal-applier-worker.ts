@@ -14,6 +14,8 @@ const port = parentPort!
 const layout = openLmdbLayout(settings.dataDir)
 const report = (message: ApplierReport) => port.postMessage(message)
 
+report({ type: 'ready' })
+
 let queue: Uint8Array[] = []
 let scheduled = false
 let closing = false

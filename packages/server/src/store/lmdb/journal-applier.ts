@@ -15,6 +15,7 @@ export interface ApplierSettings {
 
 export type ApplierMessage = { type: 'records'; batches: Uint8Array[] } | { type: 'close' }
 export type ApplierReport =
+  | { type: 'ready' }
   | { type: 'applied'; seq: number }
   | { type: 'failed'; message: string }
   | { type: 'closed' }
@@ -53,7 +54,9 @@ export class JournalApplier {
   private unposted: Uint8Array[] = []
   private postTimer: NodeJS.Timeout | undefined
   private closing = false
-  private closed: Promise<void>
+  private readonly closed: Promise<void>
+  /** Settles once the thread has LMDB open (or failed to start). */
+  readonly ready: Promise<void>
 
   constructor(settings: ApplierSettings, events: ApplierEvents) {
     this.worker = new Worker(workerScript(), { workerData: settings })
@@ -61,19 +64,29 @@ export class JournalApplier {
     this.worker.unref()
     let resolveClosed!: () => void
     this.closed = new Promise((resolve) => (resolveClosed = resolve))
+    let started!: () => void
+    let failedToStart!: (error: unknown) => void
+    this.ready = new Promise((resolve, reject) => {
+      started = resolve
+      failedToStart = reject
+    })
+    this.ready.catch(() => {})
+    let isReady = false
+    const stopped = (error: unknown) => {
+      if (!isReady) failedToStart(error)
+      else if (!this.closing) events.died(error)
+      resolveClosed()
+    }
     this.worker.on('message', (report: ApplierReport) => {
-      if (report.type === 'applied') events.applied(report.seq)
+      if (report.type === 'ready') {
+        isReady = true
+        started()
+      } else if (report.type === 'applied') events.applied(report.seq)
       else if (report.type === 'failed') events.failed(report.message)
       else resolveClosed()
     })
-    this.worker.on('error', (error) => {
-      if (!this.closing) events.died(error)
-      resolveClosed()
-    })
-    this.worker.on('exit', (code) => {
-      if (!this.closing) events.died(new Error(`the journal applier thread exited (${code})`))
-      resolveClosed()
-    })
+    this.worker.on('error', stopped)
+    this.worker.on('exit', (code) => stopped(new Error(`the journal applier thread exited (${code})`)))
   }
 
   /**

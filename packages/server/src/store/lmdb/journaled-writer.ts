@@ -58,7 +58,9 @@ export async function openJournaledWriter(layout: LmdbLayout, dir: string, optio
   const claim = claimJournal(dir)
   try {
     const last = replayJournal(layout, dir, options.warn)
-    return new JournaledWriter(layout, dir, last, options, () => claim.release())
+    const writer = new JournaledWriter(layout, dir, last, options, () => claim.release())
+    await writer.started()
+    return writer
   } catch (error) {
     claim.release()
     throw error
@@ -155,6 +157,18 @@ class JournaledWriter implements LmdbWriter {
       if (this.appendedSeq > this.syncedSeq) this.requestSync()
     }, options.flushIntervalMs)
     this.flushTimer.unref()
+  }
+
+  /** Resolves once the applier thread is up; if it cannot start, undoes the opening and throws. */
+  async started(): Promise<void> {
+    try {
+      await this.applier.ready
+    } catch (error) {
+      this.closed = true
+      clearInterval(this.flushTimer)
+      fs.closeSync(this.fd)
+      throw error
+    }
   }
 
   async write<T>(body: () => T, durability: Durability): Promise<T> {
