@@ -112,6 +112,41 @@ describe('journaled LMDB writes', () => {
     )
   })
 
+  it('leaves LMDB holding exactly the acknowledged writes once closed', async () => {
+    const dir = tempDir()
+    const { writer } = await openJournaled(dir)
+    const model = new Map<string, string>()
+    let state = 7
+    const random = (n: number) => (state = (state * 1103515245 + 12345) % 2 ** 31) % n
+    for (let round = 0; round < 300; round++) {
+      // Several writes per turn, each a few puts and removes over a small key space.
+      const writes: Promise<void>[] = []
+      for (let w = random(6); w >= 0; w--) {
+        const ops = Array.from({ length: 1 + random(5) }, () => ({ seq: random(200), value: random(3) === 0 ? undefined : `v${round}` }))
+        for (const op of ops) {
+          if (op.value === undefined) model.delete(String(op.seq))
+          else model.set(String(op.seq), op.value)
+        }
+        writes.push(
+          writer.write(() => {
+            for (const op of ops) {
+              if (op.value === undefined) writer.tables.live.removeSync(['t', op.seq])
+              else writer.tables.live.putSync(['t', op.seq], op.value)
+            }
+          }, random(2) === 0 ? 'safe' : 'fast'),
+        )
+      }
+      await Promise.all(writes)
+      if (random(10) === 0) await new Promise((resolve) => setTimeout(resolve, random(8)))
+    }
+    await writer.close()
+    expect(listSegments(path.join(dir, 'journal'))).toEqual([])
+    const layout = openLmdbLayout(dir)
+    const stored = [...layout.tables.live.getRange({ start: ['t'], end: ['t', '\uffff'] })].map(({ key, value }) => [String(key[1]), value])
+    await layout.root.close()
+    expect(stored).toEqual([...model].sort((a, b) => Number(a[0]) - Number(b[0])))
+  })
+
   it('applies nothing of a write whose body throws', async () => {
     const { writer } = await openJournaled(tempDir())
     await expect(
