@@ -7,6 +7,7 @@ import type { Actor } from './actor.js'
 import { assertMetadataSize, type ChatContext, type WriteOptions } from './chat-context.js'
 import { messageChangePlan, newestLive, recordChanges, summaryOf, type EventDraft } from './thread-change.js'
 import { liveThread, newThreadRecord, readableThread } from './threads.js'
+import { wireJsonOf } from '../store/message-json.js'
 import { currentVersionOf, toWireMessage, toWireVersion } from './wire.js'
 
 /** The lifetime of an ephemeral create, checked: `ephemeral` and `ttl_ms` go together. */
@@ -35,7 +36,7 @@ export async function createMessage(
   threadId: string,
   input: CreateMessageRequest,
   options: WriteOptions,
-): Promise<{ message: Message; created: boolean }> {
+): Promise<{ message: Message; created: boolean; json?: Buffer }> {
   assertMetadataSize(ctx, input.metadata)
   const ttlMs = ephemeralTtl(ctx, input)
   const id = input.id ?? ctx.newId()
@@ -84,7 +85,8 @@ export async function createMessage(
     const plan = messageChangePlan(grown, message, drafts, actor.userId, now)
     return { writes: plan.writes, result: { record: plan.result, created: true } }
   }, options.durability)
-  return { message: toWireMessage(result.record), created: result.created }
+  // `json`: the message's wire JSON when the store just wrote it (the reply reuses the bytes).
+  return { message: toWireMessage(result.record), created: result.created, json: wireJsonOf(result.record) }
 }
 
 export async function getMessage(

@@ -28,12 +28,16 @@ export function toErrorResponse(
   }
 }
 
+const describe = (error: unknown) =>
+  error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}` : ''
+
 function storageError(error: unknown): AppError | undefined {
-  if (error instanceof StoreCommitError)
-    return new AppError('STORAGE_UNAVAILABLE', 'The write was not committed (nothing of it was applied); retry it.')
-  const text = error instanceof Error ? `${(error as NodeJS.ErrnoException).code ?? ''} ${error.message}` : ''
+  // A refused commit carries the engine's or the file system's error as its cause.
+  const text = `${describe(error)} ${error instanceof Error ? describe(error.cause) : ''}`
   if (/ENOSPC|MDB_MAP_FULL|No space left/i.test(text))
     return new AppError('STORAGE_FULL', 'The store is full; writes fail until space is freed. Reads still work.')
+  if (error instanceof StoreCommitError)
+    return new AppError('STORAGE_UNAVAILABLE', 'The write was not committed (nothing of it was applied); retry it.')
   if (/EROFS|EACCES|read-only|Permission denied/i.test(text))
     return new AppError('STORAGE_UNAVAILABLE', 'The store cannot take writes right now. Reads still work.')
   return undefined

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { decodeMessage, decodeMessageJson, encodeMessage, toWireMessage } from './message-json.js'
+import { decodeMessage, decodeMessageJson, encodeMessage, toWireMessage, wireJsonOf } from './message-json.js'
 import { buildMessageRecord } from './record-builders.js'
 import { createJsonCodec } from './record-codec.js'
 
@@ -26,5 +26,13 @@ describe('stored message JSON', () => {
     expect(decoded.id).toBe('m-1')
     expect(JSON.parse(decoded.json.toString())).toEqual(toWireMessage(record))
     expect(decodeMessage(codec, 't', older)).toEqual(record)
+  })
+
+  it('gives the wire JSON of a record it has just encoded, byte for byte, and nothing for others', () => {
+    const fresh = buildMessageRecord({ id: 'm-2', thread: 't', seq: 8, body: { text: 'caf\u00e9 "quoted"' } })
+    expect(wireJsonOf(fresh)).toBeUndefined()
+    encodeMessage(codec, 't', fresh)
+    expect(wireJsonOf(fresh)).toEqual(Buffer.from(JSON.stringify(toWireMessage(fresh))))
+    expect(wireJsonOf({ ...fresh })).toBeUndefined()
   })
 })

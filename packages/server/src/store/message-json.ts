@@ -63,8 +63,34 @@ function bytesAt(bytes: Uint8Array, offset: number, pattern: Uint8Array): boolea
 
 const decoder = new TextDecoder()
 
+/** The plain stored JSON of records this process has encoded, while they live (see wireJsonOf). */
+const encodedJson = new WeakMap<MessageRecord, Buffer>()
+
 export function encodeMessage(codec: RecordCodec, threadId: string, record: MessageRecord): Buffer {
-  return codec.sealBytes(threadId, Buffer.from(JSON.stringify(storedForm(record))))
+  const plain = Buffer.from(JSON.stringify(storedForm(record)))
+  encodedJson.set(record, plain)
+  return codec.sealBytes(threadId, plain)
+}
+
+/**
+ * The wire JSON of a record this process has just stored (undefined for any other record):
+ * its stored bytes with `key` spliced in, so a reply need not serialise the message again.
+ */
+export function wireJsonOf(record: MessageRecord): Buffer | undefined {
+  const plain = encodedJson.get(record)
+  if (!plain) return undefined
+  const end = idEndOf(plain)
+  return end < 0 ? undefined : withKey(plain, end, record.id)
+}
+
+/** `stored` (one copy) with `,"key":"<id>"` spliced in after the id, which ends at `idEnd`. */
+function withKey(stored: Uint8Array, idEnd: number, id: string): Buffer {
+  const key = `","key":"${id}`
+  const json = Buffer.allocUnsafe(stored.length + key.length)
+  json.set(stored.subarray(0, idEnd), 0)
+  json.write(key, idEnd, 'latin1')
+  json.set(stored.subarray(idEnd), idEnd + key.length)
+  return json
 }
 
 export function decodeMessage(codec: RecordCodec, threadId: string, bytes: Uint8Array): MessageRecord {
@@ -91,11 +117,6 @@ export function decodeMessageJson(codec: RecordCodec, threadId: string, seq: num
     return { seq, id: record.id, json: Buffer.from(JSON.stringify(toWireMessage(record))) }
   }
   const id = Buffer.from(stored.buffer, stored.byteOffset + ID_PREFIX.length, end - ID_PREFIX.length).toString('latin1')
-  // One copy out of the store's buffer, with `,"key":"<id>"` spliced in after the id.
-  const key = `","key":"${id}`
-  const json = Buffer.allocUnsafe(stored.length + key.length)
-  json.set(stored.subarray(0, end), 0)
-  json.write(key, end, 'latin1')
-  json.set(stored.subarray(end), end + key.length)
-  return { seq, id, json }
+  // One copy out of the store's buffer.
+  return { seq, id, json: withKey(stored, end, id) }
 }

@@ -6,6 +6,7 @@
  * JSON on top. Messages use the byte layer directly (see message-json.ts).
  */
 export interface RecordCodec {
+  /** Must leave `plain` as it is (message-json.ts reuses it for replies). */
   sealBytes(threadId: string, plain: Uint8Array): Buffer
   /** The plain bytes; may be a view of `sealed` (copy it to keep it past the next read). */
   openBytes(threadId: string, sealed: Uint8Array): Uint8Array

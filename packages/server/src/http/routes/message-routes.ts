@@ -16,6 +16,8 @@ import type { RouteDeps } from './route-deps.js'
 const MESSAGES = '/frontend/v1/threads/:threadId/messages'
 const MESSAGES_OPEN = Buffer.from('{"messages":[')
 const COMMA = Buffer.from(',')
+const MESSAGE_OPEN = Buffer.from('{"message":')
+const CLOSE = Buffer.from('}')
 const MESSAGE = `${MESSAGES}/:messageId`
 
 export function messageRoutes({ chat }: RouteDeps): Route[] {
@@ -63,8 +65,11 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
       successStatus: 201,
       handle: async ({ actor, params, body, headers, durability }) => {
         const id = clientIdOf(body.id, headers)
-        const { message, created } = await chat.createMessage(actor, params.threadId!, { ...body, id }, { durability })
-        return { status: created ? 201 : 200, body: { message } }
+        const { message, created, json } = await chat.createMessage(actor, params.threadId!, { ...body, id }, { durability })
+        const status = created ? 201 : 200
+        // The stored JSON, spliced, when the store just wrote it: the same bytes as { message }.
+        if (json) return { status, raw: { contentType: JSON_CONTENT_TYPE, text: Buffer.concat([MESSAGE_OPEN, json, CLOSE]) } }
+        return { status, body: { message } }
       },
     }),
     route({

@@ -173,8 +173,11 @@ class JournaledWriter implements LmdbWriter {
 
   async write<T>(body: () => T, durability: Durability): Promise<T> {
     if (this.closed) throw new StoreCommitError('the store is closed')
-    while (this.backlogBytes > BACKLOG_BYTES && this.broken === undefined)
+    while (this.backlogBytes > BACKLOG_BYTES && this.broken === undefined) {
+      // LMDB keeps refusing the applier's commits: refuse writes rather than hold them forever.
+      if (this.applyFailure !== undefined) throw new StoreCommitError(this.applyFailure)
       await new Promise<void>((resolve) => this.applyWaiters.push(resolve))
+    }
     if (this.broken !== undefined) throw new StoreCommitError(this.broken)
     const { scope } = this
     let result: T
