@@ -147,6 +147,20 @@ describe('journaled LMDB writes', () => {
     expect(stored).toEqual([...model].sort((a, b) => Number(a[0]) - Number(b[0])))
   })
 
+  it('applies a write larger than the hand-over ring to LMDB whole', async () => {
+    const dir = tempDir()
+    const { layout, writer } = await openJournaled(dir)
+    const big = Buffer.alloc(12 << 20, 7)
+    big.write('start', 0)
+    big.write('end', big.length - 3)
+    await writer.write(() => writer.tables.messages.putSync(['t', 1], big), 'fast')
+    await writer.write(() => writer.tables.live.putSync(['t', 1], 'after'), 'fast')
+    await writer.settle()
+    expect(Buffer.from(layout.raw.messages.getBinary(['t', 1])!).equals(big)).toBe(true)
+    expect(layout.raw.live.get(['t', 1])).toBe('after')
+    await writer.close()
+  })
+
   it('applies nothing of a write whose body throws', async () => {
     const { writer } = await openJournaled(tempDir())
     await expect(
