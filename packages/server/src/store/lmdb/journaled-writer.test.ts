@@ -147,7 +147,7 @@ describe('journaled LMDB writes', () => {
     expect(stored).toEqual([...model].sort((a, b) => Number(a[0]) - Number(b[0])))
   })
 
-  it('applies a write larger than the hand-over ring to LMDB whole', async () => {
+  it('applies a 12 MB write to LMDB whole, and the writes after it', async () => {
     const dir = tempDir()
     const { layout, writer } = await openJournaled(dir)
     const big = Buffer.alloc(12 << 20, 7)
