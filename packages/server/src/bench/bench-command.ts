@@ -168,8 +168,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       })
   }
 
-  const baselineRps = rows.find((r) => r.scenario === 'baseline echo' && r.loop === 'closed')?.result.rps
-  const table = renderTable(rows, baselineRps)
+  const table = renderTable(rows, rows.find((r) => r.scenario === 'baseline echo' && r.loop === 'closed'))
   process.stdout.write(`\n${table}\n\n`)
   const machine = machineInfo()
   process.stdout.write(`machine: ${machine.nproc} cores, ${machine.cpu}, node ${machine.node}, commit ${machine.commit}\n`)

@@ -17,7 +17,12 @@ export function machineInfo() {
 const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length))
 const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s)
 
-export function renderTable(rows: readonly BenchRow[], baselineRps: number | undefined): string {
+/**
+ * The table as printed. `vs echo` is a row's throughput over the closed-loop echo's, shown only
+ * for rows run like it (closed loop, the same number of connections): comparable load shapes.
+ */
+export function renderTable(rows: readonly BenchRow[], baseline: BenchRow | undefined): string {
+  const comparable = (r: BenchRow) => baseline !== undefined && r.loop === baseline.loop && r.load === baseline.load
   const header = ['scenario', 'mode', 'loop', 'load', 'req/s', 'vs echo', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors', 'cpu %', 'rss MB', 'note']
   const lines = rows.map((r) => [
     r.scenario,
@@ -25,7 +30,7 @@ export function renderTable(rows: readonly BenchRow[], baselineRps: number | und
     r.loop,
     r.load,
     r.result.rps.toFixed(0),
-    baselineRps && r.loop === 'closed' ? `${((r.result.rps / baselineRps) * 100).toFixed(0)} %` : '',
+    comparable(r) ? `${((r.result.rps / baseline!.result.rps) * 100).toFixed(0)} %` : '',
     r.result.latencyMs.p50.toFixed(2),
     r.result.latencyMs.p90.toFixed(2),
     r.result.latencyMs.p99.toFixed(2),
