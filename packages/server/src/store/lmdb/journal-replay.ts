@@ -21,7 +21,8 @@ export function replayJournal(layout: LmdbLayout, dir: string, warn: (msg: strin
   for (const [i, segment] of segments.entries()) {
     const bytes = fs.readFileSync(segment.file)
     const { records, validBytes } = readRecords(bytes)
-    if (validBytes < bytes.length && i < segments.length - 1)
+    // A segment made from a zero-filled spare ends in zeros: only anything else is damage.
+    if (i < segments.length - 1 && !zerosFrom(bytes, validBytes))
       warn(`journal segment ${segment.file} is damaged after byte ${validBytes}; later records of it are skipped`)
     for (const record of records) {
       if (record.seq <= last) continue
@@ -40,4 +41,9 @@ export function replayJournal(layout: LmdbLayout, dir: string, warn: (msg: strin
   for (const segment of segments) fs.rmSync(segment.file, { force: true })
   if (replayed > 0) warn(`replayed ${replayed} journaled write(s) into LMDB after an unclean stop`)
   return last
+}
+
+function zerosFrom(bytes: Uint8Array, from: number): boolean {
+  for (let i = from; i < bytes.length; i++) if (bytes[i] !== 0) return false
+  return true
 }

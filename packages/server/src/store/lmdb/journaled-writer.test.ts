@@ -161,6 +161,32 @@ describe('journaled LMDB writes', () => {
     await writer.close()
   })
 
+  it('rotates segments, deleting those LMDB holds, and replays what is left', async () => {
+    const dir = tempDir()
+    const journal = path.join(dir, 'journal')
+    const warnings: string[] = []
+    const small = { ...options, warn: (msg: string) => warnings.push(msg), segmentBytes: 16 << 10 }
+    const layout = openLmdbLayout(dir)
+    const writer = await openJournaledWriter(layout, journal, small)
+    const value = 'x'.repeat(900)
+    for (let i = 1; i <= 200; i++) await writer.write(() => writer.tables.live.putSync(['t', i], `${i}${value}`), i % 2 ? 'safe' : 'fast')
+    await writer.settle()
+    // "Crash": keep the journal as it is and drop LMDB, then replay it all from the segments.
+    const files = listSegments(journal).map((segment) => ({ file: segment.file, bytes: fs.readFileSync(segment.file) }))
+    await writer.close()
+    expect(fs.readdirSync(journal).filter((name) => name !== 'LOCK')).toEqual([])
+    fs.rmSync(path.join(dir, 'lmdb'), { recursive: true })
+    for (const { file, bytes } of files) fs.writeFileSync(file, bytes)
+    const reopened = await openJournaled(dir)
+    const keys = [...reopened.writer.tables.live.getKeys({ start: ['t'], end: ['t', '\uffff'] })] as [string, number][]
+    // The segments still on disk hold the latest writes (earlier ones were checkpointed away).
+    const first = keys[0]![1]
+    expect(keys.map((key) => key[1])).toEqual(Array.from({ length: 201 - first }, (_, i) => first + i))
+    expect(reopened.writer.tables.live.get(['t', 200])).toBe(`200${value}`)
+    await reopened.writer.close()
+    expect(warnings.filter((w) => w.includes('damaged'))).toEqual([])
+  })
+
   it('applies nothing of a write whose body throws', async () => {
     const { writer } = await openJournaled(tempDir())
     await expect(

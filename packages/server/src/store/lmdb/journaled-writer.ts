@@ -5,6 +5,7 @@ import { StoreCommitError } from '../store-commit-error.js'
 import { JournalApplier } from './journal-applier.js'
 import { RecordBuffer, listSegments, segmentFile } from './journal-file.js'
 import { claimJournal } from './journal-lock.js'
+import { SegmentFiles } from './journal-segments.js'
 import { replayJournal } from './journal-replay.js'
 import { JournaledTable, type WriteScope } from './journaled-table.js'
 import { TABLES, type LmdbLayout, type LmdbTables } from './lmdb-layout.js'
@@ -15,9 +16,10 @@ export interface JournalOptions {
   /** How often `fast` writes are flushed to disk. */
   flushIntervalMs: number
   warn: (msg: string) => void
+  /** Where a segment is closed and a new one started (default SEGMENT_BYTES; tests go smaller). */
+  segmentBytes?: number
 }
 
-/** A segment is closed and a new one started past this size. */
 const SEGMENT_BYTES = 64 << 20
 /** Writes wait for the applier when this much is acknowledged but not yet in LMDB. */
 const BACKLOG_BYTES = 64 << 20
@@ -97,6 +99,8 @@ class JournaledWriter implements LmdbWriter {
   private readonly turnTables = new Set<JournaledTable<unknown, unknown>>()
   private appendScheduled = false
 
+  private readonly segments: SegmentFiles
+  private readonly segmentLimit: number
   private fd: number
   private currentFirstSeq: number
   private segmentBytes = 0
@@ -135,7 +139,9 @@ class JournaledWriter implements LmdbWriter {
     this.tables = Object.fromEntries(this.all.map((table) => [table.name, table])) as unknown as LmdbTables
     this.lastSeq = this.appendedSeq = this.syncedSeq = this.appliedSeq = last
     this.currentFirstSeq = last + 1
-    this.fd = fs.openSync(segmentFile(dir, last + 1), 'a')
+    this.segmentLimit = options.segmentBytes ?? SEGMENT_BYTES
+    this.segments = new SegmentFiles(dir, this.segmentLimit, options.warn)
+    this.fd = this.segments.open(last + 1)
     this.applier = new JournalApplier(
       { dataDir: layout.dataDir, minIntervalMs: APPLY_INTERVAL_MS, batchBytes: APPLY_BATCH_BYTES, retryMs: RETRY_MS },
       {
@@ -257,20 +263,16 @@ class JournaledWriter implements LmdbWriter {
     turn?.resolve()
   }
 
-  /** Appends with write(2); a failed append is cut off again so the file stays whole. */
+  /**
+   * Writes at the segment's end with write(2). A write that fails leaves at most a partial
+   * record past the last whole one, which the next append overwrites and replay stops at.
+   */
   private append(bytes: Uint8Array): void {
-    if (this.segmentBytes >= SEGMENT_BYTES) this.rotate()
-    try {
-      for (let at = 0; at < bytes.length; ) at += fs.writeSync(this.fd, bytes, at, bytes.length - at)
-    } catch (error) {
-      try {
-        fs.ftruncateSync(this.fd, this.segmentBytes)
-      } catch (truncateError) {
-        this.broken = truncateError
-      }
-      throw error
-    }
+    if (this.segmentBytes > 0 && this.segmentBytes + bytes.length > this.segmentLimit) this.rotate()
+    for (let at = 0; at < bytes.length; )
+      at += fs.writeSync(this.fd, bytes, at, bytes.length - at, this.segmentBytes + at)
     this.segmentBytes += bytes.length
+    if (this.segmentBytes > this.segmentLimit / 2) void this.segments.prepareSpare()
   }
 
   /** Starts a new segment; the old one is flushed first, so every record in it is durable. */
@@ -280,7 +282,7 @@ class JournaledWriter implements LmdbWriter {
     this.closedSegments.push({ lastSeq: this.appendedSeq, file: segmentFile(this.dir, this.currentFirstSeq) })
     if (this.syncing) this.retiring.push(this.fd)
     else fs.closeSync(this.fd)
-    this.fd = fs.openSync(segmentFile(this.dir, this.appendedSeq + 1), 'a')
+    this.fd = this.segments.open(this.appendedSeq + 1)
     this.segmentBytes = 0
     this.currentFirstSeq = this.appendedSeq + 1
     this.settleSyncWaiters()
@@ -376,6 +378,7 @@ class JournaledWriter implements LmdbWriter {
     this.applyFailure = undefined
     await this.applier.close()
     fs.closeSync(this.fd)
+    await this.segments.close()
     if (this.appliedSeq >= this.appendedSeq)
       for (const segment of listSegments(this.dir)) fs.rmSync(segment.file, { force: true })
     this.release()

@@ -1,0 +1,78 @@
+import fs from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { toBufferKey } from 'ordered-binary'
+import { afterEach, describe, expect, it } from 'vitest'
+import { RecordBuffer, listSegments, segmentFile } from './journal-file.js'
+import { replayJournal } from './journal-replay.js'
+import { SegmentFiles } from './journal-segments.js'
+import { openLmdbLayout } from './lmdb-layout.js'
+
+const dirs: string[] = []
+const tempDir = () => {
+  const dir = fs.mkdtempSync(path.join(tmpdir(), 'progressdb-segments-'))
+  dirs.push(dir)
+  return dir
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
+})
+
+const LIVE = 3 // the `live` table's number (lmdb-layout.ts TABLES)
+
+function records(from: number, to: number): Uint8Array {
+  const buffer = new RecordBuffer()
+  for (let seq = from; seq <= to; seq++) {
+    buffer.begin(seq)
+    buffer.op(LIVE, toBufferKey(['t', seq]), toBufferKey(`v${seq}`))
+    buffer.end()
+  }
+  return buffer.take()
+}
+
+describe('journal segments', () => {
+  it('starts a segment from a zero-filled spare when one is ready, and a plain file otherwise', async () => {
+    const dir = tempDir()
+    const segments = new SegmentFiles(dir, 64 << 10, () => {})
+    fs.closeSync(segments.open(1))
+    expect(fs.statSync(segmentFile(dir, 1)).size).toBe(0)
+    void segments.prepareSpare()
+    await segments.close() // waits for the spare, then removes it
+    expect(fs.readdirSync(dir)).toEqual([path.basename(segmentFile(dir, 1))])
+
+    const again = new SegmentFiles(dir, 64 << 10, () => {})
+    await again.prepareSpare()
+    fs.closeSync(again.open(7))
+    const spare = fs.readFileSync(segmentFile(dir, 7))
+    expect(spare.length).toBe(64 << 10)
+    expect(spare.every((byte) => byte === 0)).toBe(true)
+    await again.close()
+  })
+
+  it('replays segments that end in zeros without calling them damaged, and says so of garbage', () => {
+    const dir = tempDir()
+    const journal = path.join(dir, 'journal')
+    fs.mkdirSync(journal)
+    const first = records(1, 5)
+    const zeroTail = Buffer.alloc(4096)
+    zeroTail.set(first, 0)
+    fs.writeFileSync(segmentFile(journal, 1), zeroTail)
+    fs.writeFileSync(segmentFile(journal, 6), records(6, 9))
+    const layout = openLmdbLayout(dir)
+    const warnings: string[] = []
+    expect(replayJournal(layout, journal, (msg) => warnings.push(msg))).toBe(9)
+    expect(warnings.filter((w) => w.includes('damaged'))).toEqual([])
+    expect(listSegments(journal)).toEqual([])
+    expect(layout.tables.live.get(['t', 9])).toBe('v9')
+
+    // Garbage after the whole records of a closed segment is damage, and is reported.
+    const damaged = Buffer.alloc(4096)
+    damaged.set(records(10, 12), 0)
+    damaged[3000] = 1
+    fs.writeFileSync(segmentFile(journal, 10), damaged)
+    fs.writeFileSync(segmentFile(journal, 13), records(13, 13))
+    expect(replayJournal(layout, journal, (msg) => warnings.push(msg))).toBe(13)
+    expect(warnings.filter((w) => w.includes('damaged'))).toHaveLength(1)
+    void layout.root.close()
+  })
+})
