@@ -1,22 +1,14 @@
 import fs from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { toBufferKey } from 'ordered-binary'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useTempDirs } from '../temp-dirs.js'
 import { RecordBuffer, listSegments, segmentFile } from './journal-file.js'
 import { replayJournal } from './journal-replay.js'
 import { SegmentFiles } from './journal-segments.js'
 import { openLmdbLayout } from './lmdb-layout.js'
 
-const dirs: string[] = []
-const tempDir = () => {
-  const dir = fs.mkdtempSync(path.join(tmpdir(), 'progressdb-segments-'))
-  dirs.push(dir)
-  return dir
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
-})
+const tempDir = useTempDirs('progressdb-segments-')
 
 const LIVE = 3 // the `live` table's number (lmdb-layout.ts TABLES)
 

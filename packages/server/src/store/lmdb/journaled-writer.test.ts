@@ -1,22 +1,14 @@
 import fc from 'fast-check'
 import fs from 'node:fs'
-import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { useTempDirs } from '../temp-dirs.js'
 import { listSegments } from './journal-file.js'
 import { openJournaledWriter } from './journaled-writer.js'
 import { openLmdbLayout, type LmdbLayout } from './lmdb-layout.js'
 import { createDirectWriter, type LmdbWriter } from './lmdb-writer.js'
 
-const dirs: string[] = []
-const tempDir = () => {
-  const dir = fs.mkdtempSync(path.join(tmpdir(), 'progressdb-journal-'))
-  dirs.push(dir)
-  return dir
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true })
-})
+const tempDir = useTempDirs('progressdb-journal-')
 
 const options = { flushIntervalMs: 100, warn: () => {} }
 
