@@ -28,8 +28,7 @@ export class SegmentFiles {
     private readonly segmentBytes: number,
     private readonly warn: (msg: string) => void,
   ) {
-    // A spare from an earlier run may be incomplete: start over.
-    fs.rmSync(path.join(dir, SPARE), { force: true })
+    removeSpare(dir)
   }
 
   /** Creates segment `firstSeq` (from the spare when it is ready) and makes its name durable. */
@@ -84,6 +83,11 @@ async function fillWithZeros(file: string, bytes: number): Promise<void> {
   } finally {
     await handle.close()
   }
+}
+
+/** Deletes a spare an earlier run left (it may be incomplete; a running writer makes its own). */
+export function removeSpare(dir: string): void {
+  fs.rmSync(path.join(dir, SPARE), { force: true })
 }
 
 /** fsync of a directory: a file created or renamed in it keeps its name through a crash. */

@@ -5,7 +5,7 @@ import { StoreCommitError } from '../store-commit-error.js'
 import { JournalApplier } from './journal-applier.js'
 import { RecordBuffer, listSegments, segmentFile } from './journal-file.js'
 import { claimJournal } from './journal-lock.js'
-import { SegmentFiles } from './journal-segments.js'
+import { SegmentFiles, removeSpare } from './journal-segments.js'
 import { replayJournal } from './journal-replay.js'
 import { JournaledTable, type WriteScope } from './journaled-table.js'
 import { TABLES, type LmdbLayout, type LmdbTables } from './lmdb-layout.js'
@@ -74,6 +74,7 @@ export async function recoverJournal(layout: LmdbLayout, dir: string, warn: (msg
   if (listSegments(dir).length === 0) return
   const claim = claimJournal(dir)
   try {
+    removeSpare(dir)
     replayJournal(layout, dir, warn)
   } finally {
     claim.release()
