@@ -7,8 +7,7 @@ import type { Actor } from './actor.js'
 import { assertMetadataSize, type ChatContext, type WriteOptions } from './chat-context.js'
 import { messageChangePlan, newestLive, recordChanges, summaryOf, type EventDraft } from './thread-change.js'
 import { liveThread, newThreadRecord, readableThread } from './threads.js'
-import { wireJsonOf } from '../store/message-json.js'
-import { currentVersionOf, toWireMessage, toWireVersion } from './wire.js'
+import { currentVersionOf, toWireMessage, toWireVersion, wireJsonOf } from './wire.js'
 
 /** The lifetime of an ephemeral create, checked: `ephemeral` and `ttl_ms` go together. */
 function ephemeralTtl(ctx: ChatContext, input: CreateMessageRequest): number | undefined {

@@ -18,14 +18,14 @@ export const appliedSeq = (layout: LmdbLayout): number => layout.meta.get(APPLIE
  */
 export function applyRecords(layout: LmdbLayout, records: readonly JournalRecord[]): void {
   if (records.length === 0) return
-  const dbs = TABLES.map((table) => ({ db: layout.raw[table.name], ordered: table.values === 'ordered' }))
   layout.root.transactionSync(() => {
     for (const record of records) {
       for (const op of record.ops) {
-        const { db, ordered } = dbs[op.table]!
+        const table = TABLES[op.table]!
+        const db = layout.raw[table.name]
         const key = fromBufferKey(op.key as Buffer) as Key
         if (op.value === undefined) db.removeSync(key)
-        else db.putSync(key, ordered ? fromBufferKey(op.value as Buffer) : op.value)
+        else db.putSync(key, table.values === 'ordered' ? fromBufferKey(op.value as Buffer) : op.value)
       }
     }
     layout.meta.putSync(APPLIED_KEY, records.at(-1)!.seq)

@@ -98,7 +98,6 @@ class JournaledWriter implements LmdbWriter {
   private readonly records = new RecordBuffer()
   private turn: Deferred | undefined
   private readonly turnTables = new Set<JournaledTable<unknown, unknown>>()
-  private appendScheduled = false
 
   private readonly segments: SegmentFiles
   private readonly segmentLimit: number
@@ -201,9 +200,12 @@ class JournaledWriter implements LmdbWriter {
     }
     if (this.records.length === 0) return result
     const seq = this.lastSeq
-    const turn = (this.turn ??= deferred())
-    this.scheduleAppend()
-    await turn.promise
+    if (!this.turn) {
+      // The turn's first record: append them all once this turn's other requests have run.
+      this.turn = deferred()
+      setImmediate(() => this.appendTurn())
+    }
+    await this.turn.promise
     if (durability === 'safe') await this.synced(seq)
     return result
   }
@@ -227,20 +229,11 @@ class JournaledWriter implements LmdbWriter {
     this.lastSeq = seq
   }
 
-  private scheduleAppend(): void {
-    if (this.appendScheduled) return
-    this.appendScheduled = true
-    setImmediate(() => {
-      this.appendScheduled = false
-      this.appendTurn()
-    })
-  }
-
   /** Appends the turn's records, then makes them visible and acknowledges them. */
   private appendTurn(): void {
-    const turn = this.turn
+    // A turn exists only once a write has recorded into it, so there is something to append.
+    const turn = this.turn!
     this.turn = undefined
-    if (this.records.length === 0) return turn?.resolve()
     const bytes = this.records.take()
     try {
       this.append(bytes)
@@ -249,7 +242,7 @@ class JournaledWriter implements LmdbWriter {
       for (const table of this.turnTables) table.pending.clear()
       this.turnTables.clear()
       this.lastSeq = this.appendedSeq
-      turn?.reject(new StoreCommitError(error))
+      turn.reject(new StoreCommitError(error))
       return
     }
     this.appendedSeq = this.lastSeq
@@ -261,7 +254,7 @@ class JournaledWriter implements LmdbWriter {
     this.backlog.push({ seq: this.appendedSeq, bytes: bytes.length })
     this.backlogBytes += bytes.length
     this.applier.post(bytes)
-    turn?.resolve()
+    turn.resolve()
   }
 
   /**
