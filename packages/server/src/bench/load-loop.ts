@@ -1,6 +1,10 @@
+import { once } from 'node:events'
 import { performance } from 'node:perf_hooks'
+import { Worker } from 'node:worker_threads'
 import type { Dispatcher, Pool } from 'undici'
+import { workerScript } from '../worker-script.js'
 import { createRecorder, type LatencySummary } from './latency-stats.js'
+import type { TickerSettings } from './open-loop-ticker.js'
 
 /** One request of a scenario: what to send and which statuses count as success. */
 export interface BenchRequest {
@@ -39,8 +43,7 @@ function tracker() {
       errors++
       if (samples.length < 5) samples.push(what)
     },
-    result(startedAt: number): LoadResult {
-      const durationS = (performance.now() - startedAt) / 1000
+    result(durationS: number): LoadResult {
       return {
         requests: recorder.count,
         errors,
@@ -77,13 +80,14 @@ export async function runClosedLoop(
     }
   }
   await Promise.all(Array.from({ length: options.connections }, sender))
-  return t.result(start)
+  return t.result((performance.now() - start) / 1000)
 }
 
 /**
  * Open loop: requests are scheduled at a fixed rate whatever the server does, and latency is
  * measured from the scheduled send time, so queueing delay is counted rather than hidden
- * (no coordinated omission).
+ * (no coordinated omission). A ticker thread (open-loop-ticker.ts) wakes this thread when
+ * requests fall due, so the generator sleeps between sends instead of spinning a core.
  */
 export async function runOpenLoop(
   pool: Pool,
@@ -91,25 +95,31 @@ export async function runOpenLoop(
   options: { ratePerS: number; durationMs: number },
 ): Promise<LoadResult> {
   const t = tracker()
-  const start = performance.now()
   const total = Math.floor((options.ratePerS * options.durationMs) / 1000)
   const intervalMs = 1000 / options.ratePerS
+  let startNs = 0n
+  const sinceStartMs = () => Number(process.hrtime.bigint() - startNs) / 1e6
   const inFlight = new Set<Promise<void>>()
   let scheduled = 0
-  while (scheduled < total) {
-    const now = performance.now()
-    while (scheduled < total && start + scheduled * intervalMs <= now) {
-      const due = start + scheduled * intervalMs
+  const sendDue = (due: number) => {
+    for (; scheduled < due; scheduled++) {
+      const dueMs = scheduled * intervalMs
       const p = send(pool, next(scheduled)).then(
-        (status) => (status < 400 ? t.ok(performance.now() - due) : t.fail(`HTTP ${status}`)),
+        (status) => (status < 400 ? t.ok(sinceStartMs() - dueMs) : t.fail(`HTTP ${status}`)),
         (error: unknown) => t.fail(String(error)),
       )
       inFlight.add(p)
       void p.finally(() => inFlight.delete(p))
-      scheduled++
     }
-    await new Promise((resolve) => setImmediate(resolve))
   }
+  const ticker = new Worker(workerScript(import.meta.url, './open-loop-ticker.js'))
+  await once(ticker, 'online')
+  startNs = process.hrtime.bigint() + 1_000_000n
+  ticker.postMessage({ startNs, intervalNs: BigInt(Math.round(intervalMs * 1e6)), total } satisfies TickerSettings)
+  ticker.on('message', (due: number) => sendDue(due))
+  // The ticker exits once it has ticked the last request due.
+  await once(ticker, 'exit')
+  sendDue(total)
   await Promise.all(inFlight)
-  return t.result(start)
+  return t.result(sinceStartMs() / 1000)
 }

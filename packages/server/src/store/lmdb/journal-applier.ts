@@ -1,6 +1,5 @@
-import fs from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import { workerScript } from '../../worker-script.js'
 
 /** What the applier thread is started with. */
 export interface ApplierSettings {
@@ -32,19 +31,6 @@ export interface ApplierEvents {
 const POST_INTERVAL_MS = 1
 
 /**
- * The worker script. Under the test runner this module is TypeScript source, and a worker
- * thread cannot load that: it then runs the build's copy (`npm test` builds first).
- */
-function workerScript(): URL {
-  const here = import.meta.url
-  const url = here.endsWith('.ts')
-    ? new URL(here.replace('/src/', '/dist/').replace(/journal-applier\.ts$/, 'journal-applier-worker.js'))
-    : new URL('./journal-applier-worker.js', here)
-  if (!fs.existsSync(fileURLToPath(url))) throw new Error(`${fileURLToPath(url)} is missing: run npm run build`)
-  return url
-}
-
-/**
  * The main thread's end of the journal applier: posts each turn's appended records to a worker
  * thread that writes them into LMDB (journal-applier-worker.ts), and hears back what is applied.
  */
@@ -59,7 +45,7 @@ export class JournalApplier {
   readonly ready: Promise<void>
 
   constructor(settings: ApplierSettings, events: ApplierEvents) {
-    this.worker = new Worker(workerScript(), { workerData: settings })
+    this.worker = new Worker(workerScript(import.meta.url, './journal-applier-worker.js'), { workerData: settings })
     // The thread holds nothing the process must wait for at exit: close() drains it.
     this.worker.unref()
     let resolveClosed!: () => void

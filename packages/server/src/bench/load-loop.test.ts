@@ -1,0 +1,69 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Pool } from 'undici'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runClosedLoop, runOpenLoop, type NextRequest } from './load-loop.js'
+
+/** A server that records when each request arrived; `/fail` answers 500, `/slow` after 30 ms. */
+let server: http.Server
+let pool: Pool
+const arrivals: number[] = []
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    arrivals.push(performance.now())
+    req.resume()
+    req.on('end', () => {
+      const answer = () => res.writeHead(req.url === '/fail' ? 500 : 200).end('{}')
+      if (req.url === '/slow') setTimeout(answer, 30)
+      else answer()
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  pool = new Pool(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { connections: 16 })
+})
+
+afterAll(async () => {
+  await pool.close()
+  await new Promise((resolve) => server.close(resolve))
+})
+
+const get = (path: string): NextRequest => () => ({ method: 'GET', path, headers: {} })
+
+describe('open loop', () => {
+  it('sends every scheduled request, spread over the run at the given rate', async () => {
+    arrivals.length = 0
+    const result = await runOpenLoop(pool, get('/ok'), { ratePerS: 500, durationMs: 400 })
+    expect(result.requests).toBe(200)
+    expect(result.errors).toBe(0)
+    expect(arrivals).toHaveLength(200)
+    // Not sent in a burst: the last request is due 398 ms after the first (which also opens a
+    // connection, so it may arrive a little late).
+    expect(arrivals.at(-1)! - arrivals[0]!).toBeGreaterThanOrEqual(350)
+    expect(result.durationS).toBeGreaterThanOrEqual(0.39)
+    expect(result.latencyMs.p50).toBeGreaterThan(0)
+  })
+
+  it('counts queueing from the scheduled send time, not from when a request got out', async () => {
+    // 16 connections, 30 ms each: at most ~530 requests/s get through, and 1,000/s are scheduled.
+    const result = await runOpenLoop(pool, get('/slow'), { ratePerS: 1000, durationMs: 300 })
+    expect(result.requests).toBe(300)
+    // The last requests waited behind the earlier ones: far longer than the 30 ms service time.
+    expect(result.latencyMs.max).toBeGreaterThan(200)
+  })
+
+  it('counts error statuses as errors, not as latencies', async () => {
+    const result = await runOpenLoop(pool, get('/fail'), { ratePerS: 200, durationMs: 100 })
+    expect(result.requests).toBe(0)
+    expect(result.errors).toBe(20)
+    expect(result.errorSamples[0]).toBe('HTTP 500')
+  })
+})
+
+describe('closed loop', () => {
+  it('keeps the given number of requests in flight until the limit', async () => {
+    const result = await runClosedLoop(pool, get('/ok'), { connections: 8, durationMs: 10_000, maxRequests: 100 })
+    expect(result.requests).toBe(100)
+    expect(result.errors).toBe(0)
+  })
+})
