@@ -55,7 +55,8 @@ export class RecordBuffer {
     this.ops = 0
   }
 
-  op(table: number, key: Uint8Array, value: Uint8Array | undefined): void {
+  /** An op; `key` is its ordered-binary bytes as a latin1 string (sorted-layer.ts). */
+  op(table: number, key: string, value: Uint8Array | undefined): void {
     this.reserve(OP_HEADER + key.length + (value?.length ?? 0))
     const { buf } = this
     let at = this.used
@@ -63,8 +64,7 @@ export class RecordBuffer {
     buf[at + 1] = value === undefined ? REMOVE : PUT
     buf.writeUInt16LE(key.length, at + 2)
     at += 4
-    buf.set(key, at)
-    at += key.length
+    at += buf.write(key, at, 'latin1')
     buf.writeUInt32LE(value?.length ?? 0, at)
     at += 4
     if (value) {

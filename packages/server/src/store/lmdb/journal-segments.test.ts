@@ -6,6 +6,7 @@ import { useTempDirs } from '../temp-dirs.js'
 import { RecordBuffer, listSegments, segmentFile } from './journal-file.js'
 import { replayJournal } from './journal-replay.js'
 import { SegmentFiles } from './journal-segments.js'
+import { sortKeyOf } from './journaled-table.js'
 import { openLmdbLayout } from './lmdb-layout.js'
 
 const tempDir = useTempDirs('progressdb-segments-')
@@ -16,7 +17,7 @@ function records(from: number, to: number): Uint8Array {
   const buffer = new RecordBuffer()
   for (let seq = from; seq <= to; seq++) {
     buffer.begin(seq)
-    buffer.op(LIVE, toBufferKey(['t', seq]), toBufferKey(`v${seq}`))
+    buffer.op(LIVE, sortKeyOf(['t', seq]), toBufferKey(`v${seq}`))
     buffer.end()
   }
   return buffer.take()

@@ -1,5 +1,5 @@
 import type { Database, Key } from 'lmdb'
-import { toBufferKey } from 'ordered-binary'
+import { writeKey } from 'ordered-binary'
 import type { KvRange, KvTable, ValueKind } from './kv-table.js'
 import { REMOVED, SortedLayer, type LayerEntry } from './sorted-layer.js'
 
@@ -17,7 +17,15 @@ export interface WriteScope {
   changes: WriteChange[]
 }
 
-const encodeKey = (key: unknown) => toBufferKey(key as never)
+/** Where keys are encoded; larger than any key LMDB accepts (its limit is under 2 KB). */
+const keyScratch = Buffer.allocUnsafeSlow(8192)
+
+/** A key's ordered-binary bytes as a latin1 string, the layers' sort key (sorted-layer.ts). */
+export function sortKeyOf(key: unknown): string {
+  const end = writeKey(key as never, keyScratch, 0)
+  if (end > keyScratch.length) throw new Error(`Key was too large, max key size is ${keyScratch.length}`)
+  return keyScratch.toString('latin1', 0, end)
+}
 
 /**
  * One LMDB database seen through the journal, in three layers: `pending`, the writes of the
@@ -49,8 +57,8 @@ export class JournaledTable<V, K> implements KvTable<V, K> {
   private held(key: K): LayerEntry<V, K> | undefined {
     const pending = this.seesPending
     if (!pending && this.overlay.size === 0) return undefined
-    const bytes = encodeKey(key)
-    return (pending ? this.pending.get(bytes) : undefined) ?? this.overlay.get(bytes)
+    const sortKey = sortKeyOf(key)
+    return (pending ? this.pending.get(sortKey) : undefined) ?? this.overlay.get(sortKey)
   }
 
   get(key: K): V | undefined {
@@ -84,12 +92,12 @@ export class JournaledTable<V, K> implements KvTable<V, K> {
   private layersIn(range: KvRange<K>): LayerEntry<V, K>[][] {
     const pending = this.seesPending
     if (!pending && this.overlay.size === 0) return []
-    const bytes = {
-      start: range.start === undefined ? undefined : encodeKey(range.start),
-      end: range.end === undefined ? undefined : encodeKey(range.end),
+    const bounds = {
+      start: range.start === undefined ? undefined : sortKeyOf(range.start),
+      end: range.end === undefined ? undefined : sortKeyOf(range.end),
       reverse: range.reverse,
     }
-    const layers = pending ? [this.pending.range(bytes), this.overlay.range(bytes)] : [this.overlay.range(bytes)]
+    const layers = pending ? [this.pending.range(bounds), this.overlay.range(bounds)] : [this.overlay.range(bounds)]
     return layers.filter((layer) => layer.length > 0)
   }
 
@@ -103,17 +111,17 @@ export class JournaledTable<V, K> implements KvTable<V, K> {
 
   private write(key: K, value: V | typeof REMOVED): void {
     if (!this.scope.active) throw new Error(`write to ${this.name} outside a journaled write`)
-    const bytes = encodeKey(key)
+    const sortKey = sortKeyOf(key)
     // Refused now, as LMDB would: a journaled write LMDB cannot take would stall the applier.
     const max = (this.base as { maxKeySize?: number }).maxKeySize ?? 1978
-    if (bytes.length > max) throw new Error(`Key was too large, max key size is ${max}`)
-    const previous = this.pending.get(bytes)
+    if (sortKey.length > max) throw new Error(`Key was too large, max key size is ${max}`)
+    const previous = this.pending.get(sortKey)
     if (previous && previous.seq === 0) {
       // Set before by this same write: its change is already recorded.
       previous.value = value
       return
     }
-    const entry: LayerEntry<V, K> = { bytes, key, value, seq: 0 }
+    const entry: LayerEntry<V, K> = { sortKey, key, value, seq: 0 }
     this.pending.set(entry)
     this.scope.changes.push({ table: this, entry, previous })
   }
@@ -121,7 +129,7 @@ export class JournaledTable<V, K> implements KvTable<V, K> {
   /** Undoes one change of a write that threw. */
   undo(change: WriteChange): void {
     if (change.previous) this.pending.set(change.previous as LayerEntry<V, K>)
-    else this.pending.delete(change.entry.bytes)
+    else this.pending.delete(change.entry.sortKey)
   }
 }
 
@@ -130,7 +138,7 @@ function* mapIterable<A, B>(source: Iterable<A>, map: (a: A) => B): Iterable<B> 
 }
 
 interface Head<V, K> {
-  bytes: Buffer
+  sortKey: string
   key: K
   value: V | typeof REMOVED
 }
@@ -150,17 +158,17 @@ function* merge<V, K>(
   let baseHead: Head<V, K> | undefined
   const advanceBase = () => {
     const next = iterator.next()
-    baseHead = next.done ? undefined : { bytes: encodeKey(next.value.key), key: next.value.key, value: next.value.value }
+    baseHead = next.done ? undefined : { sortKey: sortKeyOf(next.value.key), key: next.value.key, value: next.value.value }
   }
   advanceBase()
-  const before = (a: Buffer, b: Buffer) => (reverse ? Buffer.compare(a, b) > 0 : Buffer.compare(a, b) < 0)
+  const before = (a: string, b: string) => (reverse ? a > b : a < b)
   let emitted = 0
   try {
     while (emitted < limit) {
       let best: Head<V, K> | undefined
       for (let i = 0; i < layers.length; i++) {
         const head = layers[i]![at[i]!]
-        if (head && (!best || before(head.bytes, best.bytes))) best = head
+        if (head && (!best || before(head.sortKey, best.sortKey))) best = head
       }
       if (!best) {
         // Every layer is spent: the rest of the range is LMDB's alone, no encoding needed.
@@ -169,17 +177,17 @@ function* merge<V, K>(
         for (let next = iterator.next(); !next.done && ++emitted < limit; next = iterator.next()) yield next.value
         return
       }
-      if (baseHead && before(baseHead.bytes, best.bytes)) best = baseHead
+      if (baseHead && before(baseHead.sortKey, best.sortKey)) best = baseHead
       // The highest layer holding this key decides; every source at this key moves on.
       let winner: Head<V, K> | undefined
       for (let i = 0; i < layers.length; i++) {
         const head = layers[i]![at[i]!]
-        if (head && head.bytes.equals(best.bytes)) {
+        if (head && head.sortKey === best.sortKey) {
           winner ??= head
           at[i]!++
         }
       }
-      if (baseHead && baseHead.bytes.equals(best.bytes)) {
+      if (baseHead && baseHead.sortKey === best.sortKey) {
         winner ??= baseHead
         advanceBase()
       }

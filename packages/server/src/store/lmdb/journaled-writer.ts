@@ -216,7 +216,7 @@ class JournaledWriter implements LmdbWriter {
     records.begin(seq)
     try {
       for (const { table, entry } of this.scope.changes)
-        records.op(table.index, entry.bytes, entry.value === REMOVED ? undefined : journalValue(table, entry.value))
+        records.op(table.index, entry.sortKey, entry.value === REMOVED ? undefined : journalValue(table, entry.value))
     } catch (error) {
       records.discard()
       throw error

@@ -3,12 +3,17 @@
  * ordered-binary key bytes, the encoding lmdb-js stores, so a range of a layer lines up with
  * the same range of the database beneath it. A removal is kept as a tombstone (`REMOVED`),
  * since it must hide the key in the layers below.
+ *
+ * The bytes are held as a latin1 string (one character per byte, `sortKeyOf`): JavaScript
+ * compares strings by code unit, which for latin1 is exactly the bytes' order, shorter prefix
+ * first, as LMDB compares them. A string is one small heap object compared in JIT code, where a
+ * Buffer is several objects and a native call per comparison.
  */
 export const REMOVED: unique symbol = Symbol('removed')
 
 export interface LayerEntry<V, K> {
-  /** The key's ordered-binary bytes: the sort key. */
-  bytes: Buffer
+  /** The key's ordered-binary bytes as a latin1 string: the sort key. */
+  sortKey: string
   key: K
   value: V | typeof REMOVED
   /** The journal sequence number of the write that set it (0 while that write is open). */
@@ -16,8 +21,8 @@ export interface LayerEntry<V, K> {
 }
 
 export interface ByteRange {
-  start?: Buffer
-  end?: Buffer
+  start?: string
+  end?: string
   reverse?: boolean
 }
 
@@ -28,35 +33,35 @@ export class SortedLayer<V, K> {
     return this.entries.length
   }
 
-  /** The first index whose key is not below `bytes`. */
-  private lowerBound(bytes: Buffer): number {
+  /** The first index whose key is not below `sortKey`. */
+  private lowerBound(sortKey: string): number {
     let lo = 0
     let hi = this.entries.length
     while (lo < hi) {
       const mid = (lo + hi) >>> 1
-      if (Buffer.compare(this.entries[mid]!.bytes, bytes) < 0) lo = mid + 1
+      if (this.entries[mid]!.sortKey < sortKey) lo = mid + 1
       else hi = mid
     }
     return lo
   }
 
-  get(bytes: Buffer): LayerEntry<V, K> | undefined {
-    const at = this.lowerBound(bytes)
+  get(sortKey: string): LayerEntry<V, K> | undefined {
+    const at = this.lowerBound(sortKey)
     const entry = this.entries[at]
-    return entry && entry.bytes.equals(bytes) ? entry : undefined
+    return entry && entry.sortKey === sortKey ? entry : undefined
   }
 
   set(entry: LayerEntry<V, K>): void {
-    const at = this.lowerBound(entry.bytes)
+    const at = this.lowerBound(entry.sortKey)
     const existing = this.entries[at]
-    if (existing && existing.bytes.equals(entry.bytes)) this.entries[at] = entry
+    if (existing && existing.sortKey === entry.sortKey) this.entries[at] = entry
     else this.entries.splice(at, 0, entry)
   }
 
-  delete(bytes: Buffer): void {
-    const at = this.lowerBound(bytes)
+  delete(sortKey: string): void {
+    const at = this.lowerBound(sortKey)
     const entry = this.entries[at]
-    if (entry && entry.bytes.equals(bytes)) this.entries.splice(at, 1)
+    if (entry && entry.sortKey === sortKey) this.entries.splice(at, 1)
   }
 
   /** The entries in a range (lmdb-js bounds: start inclusive, end exclusive), in its order. */
@@ -73,11 +78,11 @@ export class SortedLayer<V, K> {
     return from < to ? this.entries.slice(from, to).reverse() : []
   }
 
-  /** The first index whose key is above `bytes`. */
-  private upperBound(bytes: Buffer): number {
-    const at = this.lowerBound(bytes)
+  /** The first index whose key is above `sortKey`. */
+  private upperBound(sortKey: string): number {
+    const at = this.lowerBound(sortKey)
     const entry = this.entries[at]
-    return entry && entry.bytes.equals(bytes) ? at + 1 : at
+    return entry && entry.sortKey === sortKey ? at + 1 : at
   }
 
   all(): readonly LayerEntry<V, K>[] {
