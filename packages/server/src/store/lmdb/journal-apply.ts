@@ -1,5 +1,4 @@
 import type { Key } from 'lmdb'
-import { fromBufferKey } from 'ordered-binary'
 import type { JournalRecord } from './journal-file.js'
 import { TABLES, type LmdbLayout } from './lmdb-layout.js'
 
@@ -11,21 +10,22 @@ export const appliedSeq = (layout: LmdbLayout): number => layout.meta.get(APPLIE
 /**
  * Applies journal records to LMDB in one synchronous transaction, recording the last seq as
  * applied in the same commit; it returns once the commit is on disk (a synchronous commit).
- * Ops go through the same typed databases as every other access, keys and values decoded from
- * their stored bytes: lmdb-js mixing raw-bytes and typed handles of one database across threads
- * was measured to lose removals. Replaying a record twice is harmless: every op sets a final
- * value, so applying a suffix of the journal again in order gives the same state.
+ * Ops go through the same typed databases as every other access: lmdb-js mixing raw-bytes and
+ * typed handles of one database across threads was measured to lose removals. The journal
+ * holds the stored bytes, and ordered-binary writes a Uint8Array key or `ordered` value as its
+ * bytes unchanged, so they are handed over as they are, not decoded and encoded again.
+ * Replaying a record twice is harmless: every op sets a final value, so applying a suffix of
+ * the journal again in order gives the same state.
  */
 export function applyRecords(layout: LmdbLayout, records: readonly JournalRecord[]): void {
   if (records.length === 0) return
   layout.root.transactionSync(() => {
     for (const record of records) {
       for (const op of record.ops) {
-        const table = TABLES[op.table]!
-        const db = layout.raw[table.name]
-        const key = fromBufferKey(op.key as Buffer) as Key
+        const db = layout.raw[TABLES[op.table]!.name]
+        const key = op.key as Key
         if (op.value === undefined) db.removeSync(key)
-        else db.putSync(key, table.values === 'ordered' ? fromBufferKey(op.value as Buffer) : op.value)
+        else db.putSync(key, op.value)
       }
     }
     layout.meta.putSync(APPLIED_KEY, records.at(-1)!.seq)
