@@ -28,8 +28,8 @@ export interface LoadResult {
 
 /**
  * Sends one request and resolves with its status once the whole response is in. Undici's
- * low-level `dispatch` (the body is counted and dropped as it arrives): `request()` builds a
- * readable stream per response, which measured ~1.5x the generator's CPU per request.
+ * low-level `dispatch`, the body dropped as it arrives: `request()` builds a readable stream
+ * per response, which measured ~1.3x the generator's CPU per request.
  */
 function send(pool: Pool, req: BenchRequest): Promise<number> {
   return new Promise((resolve, reject) => {
