@@ -11,6 +11,7 @@ import {
   createScenario,
   largeScenario,
   readScenario,
+  warmUpServer,
   type BenchRow,
   type ScenarioContext,
 } from './bench-scenarios.js'
@@ -117,6 +118,8 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     const client = createBenchClient(url, keys, 64)
     const ctx: ScenarioContext = { client, durationMs, measure: measuring(pid) }
     try {
+      log('warming the server up')
+      await warmUpServer(ctx, prefix)
       const suite: [string, () => Promise<BenchRow[]>][] = [
         ['create', () => createScenario(ctx, prefix)],
         ['read', () => readScenario(ctx, Number(values['read-threads']))],
@@ -153,6 +156,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
         log('create with 2 workers')
         const client = createBenchClient(url, KEYS, 64)
         const ctx: ScenarioContext = { client, durationMs, measure: measuring(pid) }
+        await warmUpServer(ctx, 'w2')
         const created = await createScenario(ctx, 'w2')
         rows.push(...created.filter((r) => r.loop === 'closed').map((r) => ({ ...r, scenario: 'create, 2 workers' })))
         await client.close()
