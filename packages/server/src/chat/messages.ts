@@ -7,7 +7,7 @@ import type { Actor } from './actor.js'
 import { assertMetadataSize, type ChatContext, type WriteOptions } from './chat-context.js'
 import { messageChangePlan, newestLive, recordChanges, summaryOf, type EventDraft } from './thread-change.js'
 import { liveThread, newThreadRecord, readableThread } from './threads.js'
-import { currentVersionOf, toWireMessage, toWireVersion, wireJsonOf } from './wire.js'
+import { currentVersionOf, toWireJson, toWireMessage, toWireVersion } from './wire.js'
 
 /** The lifetime of an ephemeral create, checked: `ephemeral` and `ttl_ms` go together. */
 function ephemeralTtl(ctx: ChatContext, input: CreateMessageRequest): number | undefined {
@@ -35,7 +35,7 @@ export async function createMessage(
   threadId: string,
   input: CreateMessageRequest,
   options: WriteOptions,
-): Promise<{ message: Message; created: boolean; json?: Buffer }> {
+): Promise<{ created: boolean; json: Buffer }> {
   assertMetadataSize(ctx, input.metadata)
   const ttlMs = ephemeralTtl(ctx, input)
   const id = input.id ?? ctx.newId()
@@ -84,8 +84,8 @@ export async function createMessage(
     const plan = messageChangePlan(grown, message, drafts, actor.userId, now)
     return { writes: plan.writes, result: { record: plan.result, created: true } }
   }, options.durability)
-  // `json`: the message's wire JSON when the store just wrote it (the reply reuses the bytes).
-  return { message: toWireMessage(result.record), created: result.created, json: wireJsonOf(result.record) }
+  // The message as wire JSON: a new message's is the bytes just stored (no second serialisation).
+  return { created: result.created, json: toWireJson(result.record) }
 }
 
 export async function getMessage(

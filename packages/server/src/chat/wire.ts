@@ -1,5 +1,5 @@
 import type { ChatEvent, EventType, MessageVersion, Thread } from '@progressdb/protocol'
-import { toWireMessage, wireJsonOf } from '../store/message-json.js'
+import { toWireJson, toWireMessage } from '../store/message-json.js'
 import type { ChangeRecord, MessageRecord, ThreadRecord, VersionRecord } from '../store/records.js'
 
 /** Stored records → the wire shapes of @progressdb/protocol. */
@@ -24,7 +24,7 @@ export function toWireThread(record: ThreadRecord, unreadCount?: number): Thread
   return thread
 }
 
-export { toWireMessage, wireJsonOf }
+export { toWireJson, toWireMessage }
 
 export function toWireVersion(record: VersionRecord): MessageVersion {
   return { ...record }

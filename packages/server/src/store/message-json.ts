@@ -83,6 +83,14 @@ export function wireJsonOf(record: MessageRecord): Buffer | undefined {
   return end < 0 ? undefined : withKey(plain, end, record.id)
 }
 
+/**
+ * A record's wire JSON as bytes: the stored bytes this process just wrote for it when it has
+ * them (wireJsonOf), else serialised.
+ */
+export function toWireJson(record: MessageRecord): Buffer {
+  return wireJsonOf(record) ?? Buffer.from(JSON.stringify(toWireMessage(record)))
+}
+
 /** `stored` (one copy) with `,"key":"<id>"` spliced in after the id, which ends at `idEnd`. */
 function withKey(stored: Uint8Array, idEnd: number, id: string): Buffer {
   const key = `","key":"${id}`
@@ -114,7 +122,7 @@ export function decodeMessageJson(codec: RecordCodec, threadId: string, seq: num
   if (end < 0) {
     // An older layout: normalise it through the record.
     const record = decodeMessage(codec, threadId, bytes)
-    return { seq, id: record.id, json: Buffer.from(JSON.stringify(toWireMessage(record))) }
+    return { seq, id: record.id, json: toWireJson(record) }
   }
   const id = Buffer.from(stored.buffer, stored.byteOffset + ID_PREFIX.length, end - ID_PREFIX.length).toString('latin1')
   // One copy out of the store's buffer.

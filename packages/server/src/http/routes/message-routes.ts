@@ -65,11 +65,9 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
       successStatus: 201,
       handle: async ({ actor, params, body, headers, durability }) => {
         const id = clientIdOf(body.id, headers)
-        const { message, created, json } = await chat.createMessage(actor, params.threadId!, { ...body, id }, { durability })
-        const status = created ? 201 : 200
-        // The stored JSON, spliced, when the store just wrote it: the same bytes as { message }.
-        if (json) return { status, raw: { contentType: JSON_CONTENT_TYPE, text: Buffer.concat([MESSAGE_OPEN, json, CLOSE]) } }
-        return { status, body: { message } }
+        const { created, json } = await chat.createMessage(actor, params.threadId!, { ...body, id }, { durability })
+        // { message } spliced around the message's wire JSON.
+        return { status: created ? 201 : 200, raw: { contentType: JSON_CONTENT_TYPE, text: Buffer.concat([MESSAGE_OPEN, json, CLOSE]) } }
       },
     }),
     route({
