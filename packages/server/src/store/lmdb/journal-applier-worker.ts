@@ -52,7 +52,7 @@ function applyNext(): boolean {
   let bytes = 0
   while (take < queue.length && bytes < settings.batchBytes) bytes += queue[take++]!.length
   const records: JournalRecord[] = []
-  for (let i = 0; i < take; i++) for (const record of readRecords(queue[i]!).records) records.push(record)
+  for (let i = 0; i < take; i++) for (const record of readRecords(queue[i]!, false).records) records.push(record)
   try {
     applyRecords(layout, records)
   } catch (error) {
