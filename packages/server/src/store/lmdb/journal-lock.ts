@@ -6,8 +6,8 @@ import path from 'node:path'
  * memory until they reach LMDB, so a journaled process must be the directory's only writer:
  * it holds `LOCK`. Processes writing LMDB directly (`--workers N`) leave a `direct-<pid>`
  * marker instead; they may share the directory with each other but not with a journal. A
- * holder counts as alive while a process with its pid, boot and start time runs; a crashed
- * holder's file is simply taken over.
+ * holder counts as alive while a process with its pid, boot and start time runs (not a zombie
+ * left unreaped); a crashed holder's file is simply taken over.
  */
 export interface DirectoryClaim {
   release(): void
@@ -27,16 +27,20 @@ const readText = (file: string) => {
   }
 }
 
-/** Field 22 of /proc/<pid>/stat: the process's start time (empty where /proc is missing). */
-function startTime(pid: number): string {
+/**
+ * Fields 3 and 22 of /proc/<pid>/stat: the process's state and start time (empty where /proc is
+ * missing).
+ */
+function procStat(pid: number): { state: string; started: string } {
   const stat = readText(`/proc/${pid}/stat`)
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? ''
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return { state: fields[0] ?? '', started: fields[19] ?? '' }
 }
 
 const me = (): Holder => ({
   pid: process.pid,
   boot: readText('/proc/sys/kernel/random/boot_id'),
-  started: startTime(process.pid),
+  started: procStat(process.pid).started,
 })
 
 function isAlive(file: string): Holder | undefined {
@@ -52,7 +56,10 @@ function isAlive(file: string): Holder | undefined {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ESRCH') return undefined
   }
-  return startTime(holder.pid) === holder.started ? holder : undefined
+  const { state, started } = procStat(holder.pid)
+  // A killed holder its parent has not reaped yet (a zombie) has exited: it holds nothing.
+  if (state === 'Z' || state === 'X') return undefined
+  return started === holder.started ? holder : undefined
 }
 
 function inUse(holder: Holder, mode: string): Error {
