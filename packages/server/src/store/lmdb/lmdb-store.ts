@@ -141,8 +141,9 @@ class LmdbStore implements ChatStore {
   }
 
   private readThread(threadId: string): ThreadRecord | undefined {
-    const bytes = this.layout.threads.get(threadId)
-    return bytes ? this.codec.decode<ThreadRecord>(threadId, bytes) : undefined
+    // Decoded at once, so lmdb-js's shared read buffer (valid until the next read) needs no copy.
+    const shared = this.layout.threads.getBinaryFast(threadId)
+    return shared ? this.codec.decode<ThreadRecord>(threadId, shared.subarray(0, shared.length)) : undefined
   }
 
   private readMessage(threadId: string, messageId: string): MessageRecord | undefined {
