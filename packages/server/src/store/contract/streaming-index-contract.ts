@@ -33,6 +33,9 @@ export function describeStreamingIndexContract(open: OpenChatStore): void {
       const [m] = await appendMessages(sut.store, 'p', [{ id: 'x', status: 'streaming' }, { id: 'y', status: 'streaming' }])
       await purgeMessages(sut.store, 'p', [m!])
       expect(sorted(await sut.store.listStreamingMessages(100))).toEqual(['p/y'])
+      // The purged id, created again as a new message at a new seq: not streaming.
+      await appendMessages(sut.store, 'p', [{ id: 'x' }])
+      expect(sorted(await sut.store.listStreamingMessages(100))).toEqual(['p/y'])
       await purgeThread(sut.store, 'p')
       expect(await sut.store.listStreamingMessages(100)).toEqual([])
     })
