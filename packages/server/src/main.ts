@@ -11,6 +11,7 @@ import { runBench } from './bench/bench-command.js'
 import { startServer } from './server.js'
 import { recoverLmdbJournal } from './store/lmdb/lmdb-store.js'
 import { SERVER_VERSION } from './version.js'
+import { tuneV8ForServing } from './v8-tuning.js'
 
 const USAGE = `progressdb ${SERVER_VERSION}: the database for chat data
 
@@ -46,6 +47,7 @@ function hasNoKeys(config: Config): boolean {
 }
 
 async function serve(argv: readonly string[]): Promise<void> {
+  tuneV8ForServing()
   const { config, warnings } = loadConfig({ argv, env: process.env, cwd: process.cwd() })
   const log = createLogger(config.logging.level)
   const workers = workerCount(config)
