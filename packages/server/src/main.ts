@@ -7,7 +7,6 @@ import type { Config } from './config/schema.js'
 import { loadConfig } from './config/load-config.js'
 import type { DevKeys } from './auth/dev-keys.js'
 import { createLogger } from './logging/logger.js'
-import { runBench } from './bench/bench-command.js'
 import { startServer } from './server.js'
 import { recoverLmdbJournal } from './store/lmdb/lmdb-store.js'
 import { SERVER_VERSION } from './version.js'
@@ -100,7 +99,8 @@ async function main(args: readonly string[]): Promise<number> {
     process.stdout.write(USAGE + '\n')
     return command === undefined ? 2 : 0
   }
-  if (command === 'bench') return runBench(rest)
+  // Loaded only for `bench`: a server process never loads the load generator (undici and all).
+  if (command === 'bench') return (await import('./bench/bench-command.js')).runBench(rest)
   if (command !== 'serve') {
     process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`)
     return 2
