@@ -19,12 +19,25 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
         reject(tooLarge(maxBytes))
       } else chunks.push(chunk)
     }
+    const onAborted = () => reject(new AppError('BAD_JSON', 'The request was aborted before its body arrived.'))
     req.on('data', onData)
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)))
     req.once('error', reject)
-    req.once('aborted', () => reject(new AppError('BAD_JSON', 'The request was aborted before its body arrived.')))
+    req.once('aborted', onAborted)
+    req.once('end', () => {
+      // Once read, the body's listeners would only settle a settled promise; left on the
+      // request they keep the body and the promise alive as long as it (a kept-alive request
+      // lives until the next one on its connection) and through the young generation's
+      // collections (docs/performance.md, session 6). An error still needs a listener.
+      req.off('data', onData)
+      req.off('error', reject)
+      req.off('aborted', onAborted)
+      req.on('error', ignore)
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size))
+    })
   })
 }
+
+const ignore = () => {}
 
 /**
  * After a 413: read and drop the rest of the body, so the client (which may still be sending)
