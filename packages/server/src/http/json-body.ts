@@ -24,10 +24,10 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
     req.once('error', reject)
     req.once('aborted', onAborted)
     req.once('end', () => {
-      // Once read, the body's listeners would only settle a settled promise; left on the
-      // request they keep the body and the promise alive as long as it (a kept-alive request
-      // lives until the next one on its connection) and through the young generation's
-      // collections (docs/performance.md, session 6). An error still needs a listener.
+      // Once read, the body's listeners would only settle a settled promise, yet they keep it
+      // and the body reachable for as long as the request object lives; removing them measurably
+      // cut what survives the young generation's collections (docs/performance.md, session 6).
+      // An error still needs a listener.
       req.off('data', onData)
       req.off('error', reject)
       req.off('aborted', onAborted)
