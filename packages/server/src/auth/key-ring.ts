@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto'
+import { createHash } from 'node:crypto'
 
 export type KeyKind = 'backend' | 'frontend' | 'admin'
 
@@ -14,7 +14,7 @@ export interface PresentedKey {
   id: string
 }
 
-const digest = (key: string) => hash('sha256', key, 'hex')
+const digest = (key: string) => createHash('sha256').update(key).digest('hex')
 
 /**
  * The configured API keys. Presented keys are looked up by SHA-256 digest, so the lookup's
