@@ -45,6 +45,13 @@ export interface LmdbStoreOptions {
 
 type Outcome<T> = { ok: true; result: T } | { ok: false; error: unknown }
 
+/**
+ * The value in lmdb-js's shared read buffer (`getBinaryFast`), as a view: valid only until the
+ * next read, so decode or copy it at once. The buffer's `length` is the value's, its
+ * `byteLength` the whole buffer's, hence the view.
+ */
+const sharedValue = (shared: Uint8Array): Uint8Array => shared.subarray(0, shared.length)
+
 const parseJson = <T>(bytes: Uint8Array): T => JSON.parse(Buffer.from(bytes).toString('utf8')) as T
 
 /** Opens (creating if needed) the embedded LMDB store in `<dataDir>/lmdb`. */
@@ -141,9 +148,9 @@ class LmdbStore implements ChatStore {
   }
 
   private readThread(threadId: string): ThreadRecord | undefined {
-    // Decoded at once, so lmdb-js's shared read buffer (valid until the next read) needs no copy.
+    // Decoded at once, before the next read, so no copy.
     const shared = this.layout.threads.getBinaryFast(threadId)
-    return shared ? this.codec.decode<ThreadRecord>(threadId, shared.subarray(0, shared.length)) : undefined
+    return shared ? this.codec.decode<ThreadRecord>(threadId, sharedValue(shared)) : undefined
   }
 
   private readMessage(threadId: string, messageId: string): MessageRecord | undefined {
@@ -207,11 +214,10 @@ class LmdbStore implements ChatStore {
       for (const key of this.layout.live.getKeys({ ...range, limit: query.limit + 1 })) {
         const seq = key[1]
         if (seq === query.fromSeq) continue
-        // lmdb-js's shared read buffer, valid until the next read (decoded by `emit` before that);
-        // its `length` is the value's, its `byteLength` the whole buffer's, hence the view.
+        // Decoded by `emit` before the next read.
         const shared = this.layout.messages.getBinaryFast([threadId, seq])
         if (!shared) continue
-        const bytes = shared.subarray(0, shared.length)
+        const bytes = sharedValue(shared)
         if (take(seq, bytes, () => decodeMessage(this.codec, threadId, bytes))) break
       }
       return out
