@@ -67,3 +67,20 @@ describe('closed loop', () => {
     expect(result.errors).toBe(0)
   })
 })
+
+describe('load generator CPU', () => {
+  it("reports the CPU the generator's own process used over the run", async () => {
+    // Each request first burns 2 ms of this process's CPU: the generator is the busy side.
+    const burn: NextRequest = (i) => {
+      const until = process.cpuUsage().user + 2000
+      while (process.cpuUsage().user < until);
+      return get('/ok')(i)
+    }
+    const busy = await runClosedLoop(pool, burn, { connections: 1, durationMs: 10_000, maxRequests: 100 })
+    // 50 requests a second with nothing to compute: the generator mostly sleeps.
+    const idle = await runOpenLoop(pool, get('/ok'), { ratePerS: 50, durationMs: 400 })
+    expect(busy.loadGenCpuPercent).toBeGreaterThan(25)
+    expect(idle.loadGenCpuPercent).toBeGreaterThan(0)
+    expect(idle.loadGenCpuPercent).toBeLessThan(busy.loadGenCpuPercent / 2)
+  })
+})

@@ -24,6 +24,17 @@ export interface LoadResult {
   latencyMs: LatencySummary
   /** The first few error descriptions, for diagnosis. */
   errorSamples: string[]
+  /**
+   * CPU the load generator itself used (this process, all its threads; 100 = one core) over
+   * the run: on a machine it shares with the server, what the server could not have.
+   */
+  loadGenCpuPercent: number
+}
+
+/** CPU seconds this process has used so far (user + system, all threads). */
+export function processCpuS(): number {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1e6
 }
 
 /**
@@ -53,6 +64,7 @@ function send(pool: Pool, req: BenchRequest): Promise<number> {
 }
 
 function tracker() {
+  const cpuStartS = processCpuS()
   const recorder = createRecorder()
   let errors = 0
   const samples: string[] = []
@@ -71,6 +83,7 @@ function tracker() {
         rps: recorder.count / durationS,
         latencyMs: recorder.summary(),
         errorSamples: samples,
+        loadGenCpuPercent: ((processCpuS() - cpuStartS) / durationS) * 100,
       }
     },
   }
