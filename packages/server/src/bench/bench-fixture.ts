@@ -26,11 +26,14 @@ export function createBenchClient(url: string, keys: BenchKeys, connections: num
     'x-user-id': userId,
     'content-type': 'application/json',
   })
+  // Built once per user and mode, not per request (a spread copy given a new key per request
+  // also survives scavenges on Node 20: docs/performance.md, session 7).
+  const withDurability = (durability: 'fast' | 'safe') =>
+    userHeaders.map((headers) => Object.assign({}, headers, { 'x-progressdb-durability': durability }))
+  const byMode = { fast: withDurability('fast'), safe: withDurability('safe') }
   /** Thread `<prefix>-<n>` is owned by user n % BENCH_USERS. */
-  const as = (n: number, durability: 'fast' | 'safe' | undefined): Record<string, string> => {
-    const headers = userHeaders[n % BENCH_USERS]!
-    return durability ? { ...headers, 'x-progressdb-durability': durability } : headers
-  }
+  const as = (n: number, durability: 'fast' | 'safe' | undefined): Record<string, string> =>
+    (durability ? byMode[durability] : userHeaders)[n % BENCH_USERS]!
   return {
     pool,
     as,

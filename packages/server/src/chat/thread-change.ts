@@ -14,12 +14,11 @@ export function recordChanges(
   now: number,
   options: { touch: boolean } = { touch: true },
 ): { thread: ThreadRecord; events: ChangeRecord[] } {
-  const events = drafts.map((draft, i) => ({
-    ...draft,
-    change: thread.last_change + 1 + i,
-    ts: now,
-    actor,
-  }))
+  // Not `{ ...draft, change, ts, actor }`: on Node 20 a spread copy given keys its source lacks
+  // survives scavenges and is promoted (docs/performance.md, session 7).
+  const events = drafts.map((draft, i) =>
+    Object.assign({}, draft, { change: thread.last_change + 1 + i, ts: now, actor }),
+  )
   return {
     thread: {
       ...thread,

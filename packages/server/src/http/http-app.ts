@@ -89,7 +89,9 @@ function durabilityOf(req: IncomingMessage, fallback: Durability): Durability {
 
 function send(res: ServerResponse, reply: Reply): void {
   if (res.headersSent || res.destroyed) return
-  const headers: Record<string, string | number> = { ...reply.headers }
+  // Not `{ ...reply.headers }`: a spread copy that then gains a key survives scavenges on
+  // Node 20 (docs/performance.md, session 7).
+  const headers: Record<string, string | number> = Object.assign({}, reply.headers)
   if (reply.raw) {
     headers['content-type'] = reply.raw.contentType
     headers['content-length'] = Buffer.byteLength(reply.raw.text)

@@ -52,7 +52,8 @@ export function threadRoutes(deps: RouteDeps): Route[] {
       successStatus: 201,
       handle: async ({ actor, body, headers, durability }) => {
         const id = clientIdOf(body.id, headers)
-        const { thread, created } = await chat.createThread(actor, { ...body, id }, { durability })
+        // `id` before the spread, as in the message create route.
+        const { thread, created } = await chat.createThread(actor, { id, ...body }, { durability })
         return { status: created ? 201 : 200, body: { thread } }
       },
     }),

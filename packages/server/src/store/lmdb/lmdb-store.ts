@@ -211,7 +211,9 @@ class LmdbStore implements ChatStore {
       return out.length >= query.limit
     }
     if (!query.includeDeleted && query.includeEphemeral === false) {
-      for (const key of this.layout.live.getKeys({ ...range, limit: query.limit + 1 })) {
+      // `limit` before the spread, not after: a spread copy that gains a key survives scavenges
+      // on Node 20 (docs/performance.md, session 7), and lmdb-js adds `values` to it as well.
+      for (const key of this.layout.live.getKeys({ limit: query.limit + 1, ...range })) {
         const seq = key[1]
         if (seq === query.fromSeq) continue
         // Decoded by `emit` before the next read.
