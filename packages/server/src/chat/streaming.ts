@@ -89,7 +89,7 @@ export async function finalizeMessage(
   const now = ctx.clock.now()
   const record = await ctx.store.mutateThread(threadId, { messageIds: [messageId] }, (snap) => {
     const { current, message } = streamToChange(snap, messageId, actor)
-    return nextVersion(current, message, { ...input, status: input.status ?? 'final' }, 'message.finalized', actor, now)
+    return nextVersion(current, message, { body: input.body, metadata: input.metadata, status: input.status ?? 'final' }, 'message.finalized', actor, now)
   }, options.durability)
   return toWireMessage(record)
 }

@@ -63,5 +63,6 @@ export async function threadListChangesSince(
   const last = page[page.length - 1]
   const more = moved.length === limit || feed.length === limit || positions.length > limit
   const delta = await threadListEntries(ctx, actor, [...new Set(page.map((p) => p.id))])
-  return more && last ? { ...delta, next: last } : delta
+  // Object.assign, not a spread given a new key (docs/performance.md, session 7).
+  return more && last ? Object.assign({}, delta, { next: last }) : delta
 }

@@ -28,7 +28,8 @@ export function withWebhookOutbox(store: ChatStore, deps: OutboxDeps): ChatStore
         const plan = decide(snapshot)
         const outbox = toOutboxEntries(threadId, snapshot, plan.writes, deps.registry, deps.newId)
         enqueued = outbox.length > 0
-        return enqueued ? { ...plan, writes: { ...plan.writes, outbox } } : plan
+        // Object.assign, not a spread given a new key (docs/performance.md, session 7).
+        return enqueued ? { ...plan, writes: Object.assign({}, plan.writes, { outbox }) } : plan
       },
       durability,
     )
