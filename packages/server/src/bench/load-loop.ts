@@ -31,10 +31,16 @@ export interface LoadResult {
   loadGenCpuPercent: number
 }
 
-/** CPU seconds this process has used so far (user + system, all threads). */
-export function processCpuS(): number {
-  const { user, system } = process.cpuUsage()
-  return (user + system) / 1e6
+/**
+ * Starts measuring this process's CPU (user + system, all its threads); the function returned
+ * gives what it used since, as a percentage of one core over `durationS`.
+ */
+export function startCpuMeter(): (durationS: number) => number {
+  const start = process.cpuUsage()
+  return (durationS) => {
+    const { user, system } = process.cpuUsage(start)
+    return ((user + system) / 1e6 / durationS) * 100
+  }
 }
 
 /**
@@ -64,7 +70,7 @@ function send(pool: Pool, req: BenchRequest): Promise<number> {
 }
 
 function tracker() {
-  const cpuStartS = processCpuS()
+  const cpuPercent = startCpuMeter()
   const recorder = createRecorder()
   let errors = 0
   const samples: string[] = []
@@ -83,7 +89,7 @@ function tracker() {
         rps: recorder.count / durationS,
         latencyMs: recorder.summary(),
         errorSamples: samples,
-        loadGenCpuPercent: ((processCpuS() - cpuStartS) / durationS) * 100,
+        loadGenCpuPercent: cpuPercent(durationS),
       }
     },
   }

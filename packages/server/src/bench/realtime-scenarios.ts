@@ -3,7 +3,7 @@ import WebSocket from 'ws'
 import { BENCH_USERS, type BenchClient } from './bench-fixture.js'
 import type { BenchRow, ScenarioContext } from './bench-scenarios.js'
 import { createRecorder } from './latency-stats.js'
-import { processCpuS, runClosedLoop } from './load-loop.js'
+import { runClosedLoop, startCpuMeter } from './load-loop.js'
 
 async function send(client: BenchClient, method: 'POST', path: string, user: number, body: unknown): Promise<number> {
   const res = await client.pool.request({ method, path, headers: client.as(user, 'fast'), body: JSON.stringify(body) })
@@ -44,7 +44,7 @@ export async function fanOutScenario(ctx: ScenarioContext, url: string, subscrib
   const recorder = createRecorder()
   let errors = 0
   const start = performance.now()
-  const cpuStartS = processCpuS()
+  const cpuPercent = startCpuMeter()
   for (let i = 0; i < messages; i++) {
     const id = `f${i}`
     const sentAt = performance.now()
@@ -68,7 +68,7 @@ export async function fanOutScenario(ctx: ScenarioContext, url: string, subscrib
       rps: recorder.count / durationS,
       latencyMs: recorder.summary(),
       errorSamples: [],
-      loadGenCpuPercent: ((processCpuS() - cpuStartS) / durationS) * 100,
+      loadGenCpuPercent: cpuPercent(durationS),
     },
     note: 'latency = write start to delivery on the last subscriber',
   }
