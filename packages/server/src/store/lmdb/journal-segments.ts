@@ -77,10 +77,10 @@ export class SegmentFiles {
 
 /**
  * Writes the zeros a chunk at a time, each chunk flushed before the next is written, so the disk
- * never holds more than one chunk of them ahead of the journal's own flushes. One flush of the
- * whole 64 MB at the end (as before) took 31-33 ms, and a `safe` write's flush that queued behind
- * it took up to 28 ms; flushed per 1 MB chunk, a spare takes ~120 ms of 4-7 ms flushes and the
- * journal's flushes around it stayed under 8 ms (docs/performance.md, session 8).
+ * never holds more than one chunk of them ahead of the journal's own flushes. Measured: one
+ * flush of the whole 64 MB at the end took 31-34 ms and a `safe` write's flush queued behind it
+ * 26-29 ms; per 1 MB chunk, 4-9 ms flushes, and the journal's flushes meanwhile at most 13-17 ms
+ * (docs/performance.md, session 8).
  */
 async function fillWithZeros(file: string, bytes: number): Promise<void> {
   const handle = await fs.promises.open(file, 'w')
