@@ -3,7 +3,8 @@ import path from 'node:path'
 import { crc32 } from 'node:zlib'
 
 /**
- * The journal's on-disk format: numbered segment files (`<first seq>.log`) of records
+ * The journal's on-disk format: numbered segment files (`<segment number>.log`, numbered in the
+ * order they are written, so record seqs rise through them) of records
  *
  *   u32 payload length | u32 crc32(payload) | payload
  *   payload = f64 seq | u32 op count | ops
@@ -151,14 +152,14 @@ function decodePayload(payload: Buffer): JournalRecord {
 }
 
 export interface Segment {
-  firstSeq: number
+  number: number
   file: string
 }
 
 const SEGMENT = /^(\d{16})\.log$/
 
-export const segmentFile = (dir: string, firstSeq: number) =>
-  path.join(dir, `${String(firstSeq).padStart(16, '0')}.log`)
+export const segmentFile = (dir: string, number: number) =>
+  path.join(dir, `${String(number).padStart(16, '0')}.log`)
 
 /** The segments in a journal directory, oldest first. */
 export function listSegments(dir: string): Segment[] {
@@ -167,6 +168,6 @@ export function listSegments(dir: string): Segment[] {
     .readdirSync(dir)
     .map((name) => SEGMENT.exec(name))
     .filter((match): match is RegExpExecArray => match !== null)
-    .map((match) => ({ firstSeq: Number(match[1]), file: path.join(dir, match[0]) }))
-    .sort((a, b) => a.firstSeq - b.firstSeq)
+    .map((match) => ({ number: Number(match[1]), file: path.join(dir, match[0]) }))
+    .sort((a, b) => a.number - b.number)
 }

@@ -18,12 +18,16 @@ export function replayJournal(layout: LmdbLayout, dir: string, warn: (msg: strin
   let batch: JournalRecord[] = []
   let ops = 0
   let replayed = 0
-  for (const [i, segment] of segments.entries()) {
+  /** Segments with something other than zeros after their records, said once a later one has records. */
+  const damaged: string[] = []
+  for (const segment of segments) {
     const bytes = fs.readFileSync(segment.file)
     const { records, validBytes } = readRecords(bytes)
-    // A segment made from a zero-filled spare ends in zeros: only anything else is damage.
-    if (i < segments.length - 1 && !zerosFrom(bytes, validBytes))
-      warn(`journal segment ${segment.file} is damaged after byte ${validBytes}; later records of it are skipped`)
+    // Zeros are a spare's (journal-segments.ts), and the tail of the segment being written when
+    // a crash came may be a record cut short; only such a tail before later records is damage.
+    if (records.length > 0) for (const message of damaged.splice(0)) warn(message)
+    if (!zerosFrom(bytes, validBytes))
+      damaged.push(`journal segment ${segment.file} is damaged after byte ${validBytes}; later records of it are skipped`)
     for (const record of records) {
       if (record.seq <= last) continue
       batch.push(record)

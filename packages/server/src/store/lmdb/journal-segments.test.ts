@@ -24,22 +24,41 @@ function records(from: number, to: number): Uint8Array {
 }
 
 describe('journal segments', () => {
-  it('starts a segment from a zero-filled spare when one is ready, and a plain file otherwise', async () => {
+  it('starts a segment from a zero-filled spare made under its name, and a plain file otherwise', async () => {
     const dir = tempDir()
     const segments = new SegmentFiles(dir, 64 << 10, () => {})
-    fs.closeSync(segments.open(1))
-    expect(fs.statSync(segmentFile(dir, 1)).size).toBe(0)
+    const first = segments.open()
+    fs.closeSync(first.fd)
+    expect(first.file).toBe(segmentFile(dir, 1))
+    expect(fs.statSync(first.file).size).toBe(0)
     void segments.prepareSpare()
     await segments.close() // waits for the spare, then removes it
     expect(fs.readdirSync(dir)).toEqual([path.basename(segmentFile(dir, 1))])
 
-    const again = new SegmentFiles(dir, 64 << 10, () => {})
+    const again = new SegmentFiles(dir, 64 << 10, () => {}) // numbers on from the segments there
     await again.prepareSpare()
-    fs.closeSync(again.open(7))
-    const spare = fs.readFileSync(segmentFile(dir, 7))
+    expect(listSegments(dir).map((segment) => segment.number)).toEqual([1, 2])
+    const next = again.open()
+    fs.closeSync(next.fd)
+    expect(next.file).toBe(segmentFile(dir, 2))
+    const spare = fs.readFileSync(next.file)
     expect(spare.length).toBe(64 << 10)
     expect(spare.every((byte) => byte === 0)).toBe(true)
     await again.close()
+  })
+
+  it('never starts a segment numbered below the one before it', async () => {
+    const dir = tempDir()
+    const segments = new SegmentFiles(dir, 64 << 10, () => {})
+    const opened = [segments.open()]
+    const spare = segments.prepareSpare() // number 2, still being made
+    opened.push(segments.open()) // so this one is 3
+    await spare // and 2, now behind 3, is dropped
+    opened.push(segments.open())
+    for (const segment of opened) fs.closeSync(segment.fd)
+    expect(opened.map((segment) => segment.file)).toEqual([1, 3, 4].map((n) => segmentFile(dir, n)))
+    expect(listSegments(dir).map((segment) => segment.number)).toEqual([1, 3, 4])
+    await segments.close()
   })
 
   it('replays segments that end in zeros without calling them damaged, and says so of garbage', () => {
@@ -66,6 +85,14 @@ describe('journal segments', () => {
     fs.writeFileSync(segmentFile(journal, 13), records(13, 13))
     expect(replayJournal(layout, journal, (msg) => warnings.push(msg))).toBe(13)
     expect(warnings.filter((w) => w.includes('damaged'))).toHaveLength(1)
+
+    // A record cut short at the end of the segment being written, with a spare after it, is not.
+    const torn = records(14, 15)
+    fs.writeFileSync(segmentFile(journal, 20), torn.subarray(0, torn.length - 3))
+    fs.writeFileSync(segmentFile(journal, 21), Buffer.alloc(4096))
+    expect(replayJournal(layout, journal, (msg) => warnings.push(msg))).toBe(14)
+    expect(warnings.filter((w) => w.includes('damaged'))).toHaveLength(1)
+    expect(listSegments(journal)).toEqual([])
     void layout.root.close()
   })
 })

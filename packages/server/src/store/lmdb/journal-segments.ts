@@ -1,23 +1,36 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { segmentFile } from './journal-file.js'
+import { listSegments, segmentFile } from './journal-file.js'
 
-/** The spare segment being zero-filled ahead of need (never a segment name: not replayed). */
-const SPARE = 'spare.zero'
+/** Where a spare was made before spares were made under their segment's name. */
+const LEGACY_SPARE = 'spare.zero'
 const ZERO_CHUNK = Buffer.alloc(1 << 20)
 
+export interface OpenSegment {
+  fd: number
+  file: string
+}
+
 /**
- * Makes the journal's segment files. A new segment is, when one is ready, a spare file already
- * filled with zeros and flushed: records then overwrite blocks the file system has allocated and
- * written, so neither write(2) nor fdatasync has to change the file's size or extents. Measured
- * on the development VM: a 20 KB write 4.6-5.1 µs instead of 7.3-7.9 µs, and write + fdatasync
- * p50/p99 0.18/0.64 ms instead of 0.36/1.49 ms (0.92/2.20 against 1.10/2.94 with another file
- * being written and flushed meanwhile). Without a spare a segment starts empty and grows.
- * Replay reads records up to the first that is cut short or fails its checksum, which a zeroed
- * tail is (journal-file.ts).
+ * Makes the journal's segment files, numbered in the order they are written. A new segment is,
+ * when one is ready, a spare made ahead of need under the next segment's own name: filled with
+ * zeros, flushed, and its name made durable (a directory `fsync`) in the background. Records then
+ * overwrite blocks the file system has allocated and written, so neither write(2) nor fdatasync
+ * has to change the file's size or extents (measured on the development VM: a 20 KB write
+ * 4.6-5.1 µs instead of 7.3-7.9 µs, and write + fdatasync p50/p99 0.18/0.64 ms instead of
+ * 0.36/1.49 ms; 0.92/2.20 against 1.10/2.94 with another file being written and flushed
+ * meanwhile), and starting the segment renames nothing and syncs no directory on the write path.
+ * Without a spare a segment starts empty and grows. A spare holds no records (replay reads
+ * records up to the first that is cut short or fails its checksum, which zeros are:
+ * journal-file.ts), so one a crash leaves behind replays as nothing.
  */
 export class SegmentFiles {
-  private spareReady = false
+  /** The highest segment number given out, to a segment or to a spare. */
+  private newest: number
+  /** The segment being written. */
+  private current = 0
+  /** A spare ready to become the next segment. */
+  private spare: number | undefined
   private preparing: Promise<void> | undefined
   /** A spare failed (a full disk, say): no new try until the next segment. */
   private gaveUp = false
@@ -28,39 +41,48 @@ export class SegmentFiles {
     private readonly segmentBytes: number,
     private readonly warn: (msg: string) => void,
   ) {
-    removeSpare(dir)
+    removeLegacySpare(dir)
+    this.newest = Math.max(0, ...listSegments(dir).map((segment) => segment.number))
   }
 
-  /** Creates segment `firstSeq` (from the spare when it is ready) and makes its name durable. */
-  open(firstSeq: number): number {
-    const file = segmentFile(this.dir, firstSeq)
-    if (this.spareReady) {
-      fs.renameSync(path.join(this.dir, SPARE), file)
-      this.spareReady = false
-    }
-    const fd = fs.openSync(file, fs.existsSync(file) ? 'r+' : 'w')
-    syncDirectory(this.dir)
+  /** Starts the next segment: the spare when one is ready, else a new file whose name it syncs. */
+  open(): OpenSegment {
     this.gaveUp = false
-    return fd
+    if (this.spare !== undefined) {
+      this.current = this.spare
+      this.spare = undefined
+      const file = segmentFile(this.dir, this.current)
+      return { fd: fs.openSync(file, 'r+'), file }
+    }
+    this.current = ++this.newest
+    const file = segmentFile(this.dir, this.current)
+    const fd = fs.openSync(file, 'wx')
+    syncDirectory(this.dir)
+    return { fd, file }
   }
 
   /**
-   * Starts zero-filling a spare in the background, unless one is ready or on its way; the
-   * promise settles when it is done (callers on the write path do not wait for it).
+   * Starts making a spare in the background, unless one is ready or on its way; the promise
+   * settles when it is done (callers on the write path do not wait for it).
    */
   prepareSpare(): Promise<void> {
     if (this.preparing) return this.preparing
-    if (this.spareReady || this.gaveUp) return Promise.resolve()
-    const file = path.join(this.dir, SPARE)
-    this.preparing = fillWithZeros(file, this.segmentBytes).then(
-      () => {
+    if (this.spare !== undefined || this.gaveUp) return Promise.resolve()
+    const number = ++this.newest
+    const file = segmentFile(this.dir, number)
+    this.preparing = makeSpare(this.dir, file, this.segmentBytes).then(
+      async () => {
+        // A segment started while this spare was being made has a higher number: the spare can
+        // no longer come after it, and is dropped.
+        if (number > this.current) this.spare = number
+        else await fs.promises.rm(file, { force: true })
         this.preparing = undefined
-        this.spareReady = true
       },
       (error: unknown) => {
         this.preparing = undefined
         this.gaveUp = true
-        fs.rm(file, { force: true }, () => {})
+        // Never delete a file this did not create.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') fs.rm(file, { force: true }, () => {})
         this.warn(`could not prepare a journal segment ahead of time (segments will grow instead): ${String(error)}`)
       },
     )
@@ -70,8 +92,19 @@ export class SegmentFiles {
   /** Waits for a spare in preparation, then deletes it (a clean stop leaves no spare behind). */
   async close(): Promise<void> {
     await this.preparing
-    this.spareReady = false
-    fs.rmSync(path.join(this.dir, SPARE), { force: true })
+    if (this.spare !== undefined) fs.rmSync(segmentFile(this.dir, this.spare), { force: true })
+    this.spare = undefined
+  }
+}
+
+/** A spare: zeros, flushed, under a name that survives a crash. */
+async function makeSpare(dir: string, file: string, bytes: number): Promise<void> {
+  await fillWithZeros(file, bytes)
+  const handle = await fs.promises.open(dir, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
   }
 }
 
@@ -83,7 +116,7 @@ export class SegmentFiles {
  * (docs/performance.md, session 8).
  */
 async function fillWithZeros(file: string, bytes: number): Promise<void> {
-  const handle = await fs.promises.open(file, 'w')
+  const handle = await fs.promises.open(file, 'wx')
   try {
     for (let at = 0; at < bytes; at += ZERO_CHUNK.length) {
       await handle.write(ZERO_CHUNK, 0, Math.min(ZERO_CHUNK.length, bytes - at), at)
@@ -94,9 +127,9 @@ async function fillWithZeros(file: string, bytes: number): Promise<void> {
   }
 }
 
-/** Deletes a spare an earlier run left (it may be incomplete; a running writer makes its own). */
-export function removeSpare(dir: string): void {
-  fs.rmSync(path.join(dir, SPARE), { force: true })
+/** Deletes a spare left by a version that made spares under another name (never replayed). */
+export function removeLegacySpare(dir: string): void {
+  fs.rmSync(path.join(dir, LEGACY_SPARE), { force: true })
 }
 
 /** fsync of a directory: a file created or renamed in it keeps its name through a crash. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import fs from 'node:fs'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { useTempDirs } from '../temp-dirs.js'
 import { listSegments } from './journal-file.js'
 import { openJournaledWriter } from './journaled-writer.js'
@@ -9,6 +9,10 @@ import { openLmdbLayout, type LmdbLayout } from './lmdb-layout.js'
 import { createDirectWriter, type LmdbWriter } from './lmdb-writer.js'
 
 const tempDir = useTempDirs('progressdb-journal-')
+
+afterEach(() => {
+  vi.restoreAllMocks()
+})
 
 const options = { flushIntervalMs: 100, warn: () => {} }
 
@@ -177,6 +181,74 @@ describe('journaled LMDB writes', () => {
     expect(reopened.writer.tables.live.get(['t', 200])).toBe(`200${value}`)
     await reopened.writer.close()
     expect(warnings.filter((w) => w.includes('damaged'))).toEqual([])
+  })
+
+  it('acknowledges a safe write once every segment written before it is flushed, and closes a segment only after', async () => {
+    // Per segment descriptor: the clock at its last write, and at the start of its last completed
+    // flush.
+    const real = { openSync: fs.openSync, writeSync: fs.writeSync, fdatasync: fs.fdatasync, close: fs.close, closeSync: fs.closeSync }
+    let clock = 0
+    const segmentFds = new Set<number>()
+    let segmentsOpened = 0
+    const wrote = new Map<number, number>()
+    const flushedFrom = new Map<number, number>()
+    const dirty = (fd: number) => (wrote.get(fd) ?? 0) > (flushedFrom.get(fd) ?? 0)
+    const closedDirty: number[] = []
+    const forget = (fd: number) => {
+      if (dirty(fd)) closedDirty.push(fd)
+      segmentFds.delete(fd)
+      wrote.delete(fd)
+      flushedFrom.delete(fd)
+    }
+    vi.spyOn(fs, 'openSync').mockImplementation(((file: string, ...rest: unknown[]) => {
+      const fd = (real.openSync as (...args: unknown[]) => number)(file, ...rest)
+      if (String(file).endsWith('.log')) {
+        segmentFds.add(fd)
+        segmentsOpened++
+      }
+      return fd
+    }) as never)
+    vi.spyOn(fs, 'writeSync').mockImplementation((fd: number, ...rest: unknown[]) => {
+      if (segmentFds.has(fd)) wrote.set(fd, ++clock)
+      return (real.writeSync as (...args: unknown[]) => number)(fd, ...rest)
+    })
+    vi.spyOn(fs, 'fdatasync').mockImplementation((fd: number, done: (error: Error | null) => void) => {
+      const started = ++clock
+      real.fdatasync(fd, (error) => {
+        if (!error) flushedFrom.set(fd, Math.max(flushedFrom.get(fd) ?? 0, started))
+        done(error)
+      })
+    })
+    vi.spyOn(fs, 'close').mockImplementation(((fd: number, done: (error: Error | null) => void) => {
+      forget(fd)
+      real.close(fd, done)
+    }) as never)
+    vi.spyOn(fs, 'closeSync').mockImplementation((fd: number) => {
+      forget(fd)
+      real.closeSync(fd)
+    })
+
+    const dir = tempDir()
+    const layout = openLmdbLayout(dir)
+    const writer = await openJournaledWriter(layout, path.join(dir, 'journal'), { ...options, segmentBytes: 8 << 10 })
+    const value = 'x'.repeat(700)
+    let unflushedAtAck = 0
+    for (let i = 1; i <= 120; i++) {
+      // Turns of three writes (segments switch every few turns), one of them safe in every fourth
+      // turn: so some switches leave fast writes unflushed in the segment they close.
+      const safe = i % 4 === 0 ? 1 : -1
+      await Promise.all(
+        [0, 1, 2].map((k) =>
+          writer.write(() => writer.tables.live.putSync(['t', i * 3 + k], value), k === safe ? 'safe' : 'fast').then(() => {
+            if (k === safe) unflushedAtAck += [...wrote.keys()].filter(dirty).length
+          }),
+        ),
+      )
+    }
+    await writer.close()
+    expect(segmentsOpened).toBeGreaterThan(10)
+    expect(unflushedAtAck).toBe(0)
+    expect(closedDirty).toEqual([])
   })
 
   it('applies nothing of a write whose body throws', async () => {

@@ -3,9 +3,9 @@ import { toBufferKey } from 'ordered-binary'
 import type { Durability } from '../chat-store.js'
 import { StoreCommitError } from '../store-commit-error.js'
 import { JournalApplier } from './journal-applier.js'
-import { RecordBuffer, listSegments, segmentFile } from './journal-file.js'
+import { RecordBuffer, listSegments } from './journal-file.js'
 import { claimJournal } from './journal-lock.js'
-import { SegmentFiles, removeSpare } from './journal-segments.js'
+import { SegmentFiles, removeLegacySpare } from './journal-segments.js'
 import { replayJournal } from './journal-replay.js'
 import { JournaledTable, type WriteScope } from './journaled-table.js'
 import { TABLES, type LmdbLayout, type LmdbTables } from './lmdb-layout.js'
@@ -77,7 +77,7 @@ export async function recoverJournal(layout: LmdbLayout, dir: string, warn: (msg
   if (listSegments(dir).length === 0) return
   const claim = claimJournal(dir)
   try {
-    removeSpare(dir)
+    removeLegacySpare(dir)
     replayJournal(layout, dir, warn)
   } finally {
     claim.release()
@@ -105,7 +105,7 @@ class JournaledWriter implements LmdbWriter {
   private readonly segments: SegmentFiles
   private readonly segmentLimit: number
   private fd: number
-  private currentFirstSeq: number
+  private file: string
   private segmentBytes = 0
   /** Closed segments and the last seq each holds (deleted once LMDB holds everything in them). */
   private closedSegments: { lastSeq: number; file: string }[] = []
@@ -116,7 +116,8 @@ class JournaledWriter implements LmdbWriter {
   private appliedSeq: number
   private syncing = false
   private syncWaiters: { seq: number; resolve: () => void; reject: (error: unknown) => void }[] = []
-  private retiring: number[] = []
+  /** Closed segments' descriptors, closed once a flush has covered their records. */
+  private unflushed: number[] = []
   private broken: unknown
 
   private readonly applier: JournalApplier
@@ -141,10 +142,9 @@ class JournaledWriter implements LmdbWriter {
     )
     this.tables = Object.fromEntries(this.all.map((table) => [table.name, table])) as unknown as LmdbTables
     this.lastSeq = this.appendedSeq = this.syncedSeq = this.appliedSeq = last
-    this.currentFirstSeq = last + 1
     this.segmentLimit = options.segmentBytes ?? SEGMENT_BYTES
     this.segments = new SegmentFiles(dir, this.segmentLimit, options.warn)
-    this.fd = this.segments.open(last + 1)
+    ;({ fd: this.fd, file: this.file } = this.segments.open())
     this.applier = new JournalApplier(
       { dataDir: layout.dataDir, minIntervalMs: APPLY_INTERVAL_MS, batchBytes: APPLY_BATCH_BYTES, retryMs: RETRY_MS },
       {
@@ -272,17 +272,16 @@ class JournaledWriter implements LmdbWriter {
     if (this.segmentBytes > this.segmentLimit / 2) void this.segments.prepareSpare()
   }
 
-  /** Starts a new segment; the old one is flushed first, so every record in it is durable. */
+  /**
+   * Starts a new segment. The old one is flushed by the next group flush, with the new one, and
+   * closed after: nothing waits for a disk here (a flush of its own took 1-5 ms of the event
+   * loop at each switch under load, docs/performance.md session 9).
+   */
   private rotate(): void {
-    fs.fdatasyncSync(this.fd)
-    this.syncedSeq = this.appendedSeq
-    this.closedSegments.push({ lastSeq: this.appendedSeq, file: segmentFile(this.dir, this.currentFirstSeq) })
-    if (this.syncing) this.retiring.push(this.fd)
-    else fs.closeSync(this.fd)
-    this.fd = this.segments.open(this.appendedSeq + 1)
+    this.closedSegments.push({ lastSeq: this.appendedSeq, file: this.file })
+    this.unflushed.push(this.fd)
+    ;({ fd: this.fd, file: this.file } = this.segments.open())
     this.segmentBytes = 0
-    this.currentFirstSeq = this.appendedSeq + 1
-    this.settleSyncWaiters()
   }
 
   private synced(seq: number): Promise<void> {
@@ -293,22 +292,34 @@ class JournaledWriter implements LmdbWriter {
     })
   }
 
-  /** Group flush: one fdatasync covers every record appended before it started. */
+  /**
+   * Group flush: one fdatasync covers every record appended before it started (after a segment
+   * switch, one per segment still unflushed, in parallel).
+   */
   private requestSync(): void {
     if (this.syncing) return
     this.syncing = true
     const target = this.appendedSeq
-    fs.fdatasync(this.fd, (error) => {
+    const closing = this.unflushed.splice(0)
+    let waiting = closing.length + 1
+    let failure: NodeJS.ErrnoException | null = null
+    const done = (error: NodeJS.ErrnoException | null) => {
+      failure ??= error
+      if (--waiting > 0) return
       this.syncing = false
-      for (const fd of this.retiring.splice(0)) fs.close(fd, () => {})
-      if (error) {
-        for (const waiter of this.syncWaiters.splice(0)) waiter.reject(new StoreCommitError(error))
+      if (failure) {
+        // Flushed again next time: a segment is closed only once a flush has covered it.
+        this.unflushed.unshift(...closing)
+        for (const waiter of this.syncWaiters.splice(0)) waiter.reject(new StoreCommitError(failure))
         return
       }
+      for (const fd of closing) fs.close(fd, () => {})
       this.syncedSeq = Math.max(this.syncedSeq, target)
       this.settleSyncWaiters()
       if (this.syncWaiters.length > 0) this.requestSync()
-    })
+    }
+    for (const fd of closing) fs.fdatasync(fd, done)
+    fs.fdatasync(this.fd, done)
   }
 
   private settleSyncWaiters(): void {
@@ -374,6 +385,7 @@ class JournaledWriter implements LmdbWriter {
     await this.synced(this.appendedSeq)
     this.applyFailure = undefined
     await this.applier.close()
+    for (const fd of this.unflushed.splice(0)) fs.closeSync(fd)
     fs.closeSync(this.fd)
     await this.segments.close()
     if (this.appliedSeq >= this.appendedSeq)
