@@ -57,7 +57,12 @@ export class SegmentFiles {
     this.current = ++this.newest
     const file = segmentFile(this.dir, this.current)
     const fd = fs.openSync(file, 'wx')
-    syncDirectory(this.dir)
+    try {
+      syncDirectory(this.dir)
+    } catch (error) {
+      fs.closeSync(fd)
+      throw error
+    }
     return { fd, file }
   }
 

@@ -3,7 +3,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { useTempDirs } from '../temp-dirs.js'
-import { listSegments } from './journal-file.js'
+import { StoreCommitError } from '../store-commit-error.js'
+import { listSegments, readRecords } from './journal-file.js'
 import { openJournaledWriter } from './journaled-writer.js'
 import { openLmdbLayout, type LmdbLayout } from './lmdb-layout.js'
 import { createDirectWriter, type LmdbWriter } from './lmdb-writer.js'
@@ -54,6 +55,76 @@ function read(writer: LmdbWriter, queries: Query[]) {
     keys: [...live.getKeys(rangeOf(q) as never)],
     point: live.get([q.thread, q.from ?? 0]),
   }))
+}
+
+/**
+ * Watches the journal's segment descriptors through spies on `fs` (restored after each test): how
+ * many were opened, which are written past their last completed flush, and any closed while so
+ * or closed twice (a second close can close another file that reused the number). `failNextOpen`
+ * makes the next segment open throw.
+ */
+function watchSegmentDescriptors() {
+  const real = { openSync: fs.openSync, writeSync: fs.writeSync, fdatasync: fs.fdatasync, close: fs.close, closeSync: fs.closeSync }
+  let clock = 0
+  let failing = false
+  const open = new Set<number>()
+  const closed = new Set<number>()
+  /** Per open descriptor: the clock at its last write, and at the start of its last completed flush. */
+  const wrote = new Map<number, number>()
+  const flushedFrom = new Map<number, number>()
+  const dirty = (fd: number) => (wrote.get(fd) ?? 0) > (flushedFrom.get(fd) ?? 0)
+  const state = {
+    opened: 0,
+    closedUnflushed: [] as number[],
+    closedTwice: [] as number[],
+    unflushed: () => [...open].filter(dirty).length,
+    failNextOpen: () => {
+      failing = true
+    },
+  }
+  const closing = (fd: number) => {
+    if (closed.has(fd)) state.closedTwice.push(fd)
+    if (!open.has(fd)) return
+    if (dirty(fd)) state.closedUnflushed.push(fd)
+    open.delete(fd)
+    closed.add(fd)
+    wrote.delete(fd)
+    flushedFrom.delete(fd)
+  }
+  vi.spyOn(fs, 'openSync').mockImplementation(((file: string, ...rest: unknown[]) => {
+    const segment = String(file).endsWith('.log')
+    if (segment && failing) {
+      failing = false
+      throw Object.assign(new Error('EMFILE: too many open files'), { code: 'EMFILE' })
+    }
+    const fd = (real.openSync as (...args: unknown[]) => number)(file, ...rest)
+    closed.delete(fd)
+    if (segment) {
+      open.add(fd)
+      state.opened++
+    }
+    return fd
+  }) as never)
+  vi.spyOn(fs, 'writeSync').mockImplementation((fd: number, ...rest: unknown[]) => {
+    if (open.has(fd)) wrote.set(fd, ++clock)
+    return (real.writeSync as (...args: unknown[]) => number)(fd, ...rest)
+  })
+  vi.spyOn(fs, 'fdatasync').mockImplementation((fd: number, done: (error: Error | null) => void) => {
+    const started = ++clock
+    real.fdatasync(fd, (error) => {
+      if (!error && open.has(fd)) flushedFrom.set(fd, Math.max(flushedFrom.get(fd) ?? 0, started))
+      done(error)
+    })
+  })
+  vi.spyOn(fs, 'close').mockImplementation(((fd: number, done: (error: Error | null) => void) => {
+    closing(fd)
+    real.close(fd, done)
+  }) as never)
+  vi.spyOn(fs, 'closeSync').mockImplementation((fd: number) => {
+    closing(fd)
+    real.closeSync(fd)
+  })
+  return state
 }
 
 describe('journaled LMDB writes', () => {
@@ -184,50 +255,7 @@ describe('journaled LMDB writes', () => {
   })
 
   it('acknowledges a safe write once every segment written before it is flushed, and closes a segment only after', async () => {
-    // Per segment descriptor: the clock at its last write, and at the start of its last completed
-    // flush.
-    const real = { openSync: fs.openSync, writeSync: fs.writeSync, fdatasync: fs.fdatasync, close: fs.close, closeSync: fs.closeSync }
-    let clock = 0
-    const segmentFds = new Set<number>()
-    let segmentsOpened = 0
-    const wrote = new Map<number, number>()
-    const flushedFrom = new Map<number, number>()
-    const dirty = (fd: number) => (wrote.get(fd) ?? 0) > (flushedFrom.get(fd) ?? 0)
-    const closedDirty: number[] = []
-    const forget = (fd: number) => {
-      if (dirty(fd)) closedDirty.push(fd)
-      segmentFds.delete(fd)
-      wrote.delete(fd)
-      flushedFrom.delete(fd)
-    }
-    vi.spyOn(fs, 'openSync').mockImplementation(((file: string, ...rest: unknown[]) => {
-      const fd = (real.openSync as (...args: unknown[]) => number)(file, ...rest)
-      if (String(file).endsWith('.log')) {
-        segmentFds.add(fd)
-        segmentsOpened++
-      }
-      return fd
-    }) as never)
-    vi.spyOn(fs, 'writeSync').mockImplementation((fd: number, ...rest: unknown[]) => {
-      if (segmentFds.has(fd)) wrote.set(fd, ++clock)
-      return (real.writeSync as (...args: unknown[]) => number)(fd, ...rest)
-    })
-    vi.spyOn(fs, 'fdatasync').mockImplementation((fd: number, done: (error: Error | null) => void) => {
-      const started = ++clock
-      real.fdatasync(fd, (error) => {
-        if (!error) flushedFrom.set(fd, Math.max(flushedFrom.get(fd) ?? 0, started))
-        done(error)
-      })
-    })
-    vi.spyOn(fs, 'close').mockImplementation(((fd: number, done: (error: Error | null) => void) => {
-      forget(fd)
-      real.close(fd, done)
-    }) as never)
-    vi.spyOn(fs, 'closeSync').mockImplementation((fd: number) => {
-      forget(fd)
-      real.closeSync(fd)
-    })
-
+    const segments = watchSegmentDescriptors()
     const dir = tempDir()
     const layout = openLmdbLayout(dir)
     const writer = await openJournaledWriter(layout, path.join(dir, 'journal'), { ...options, segmentBytes: 8 << 10 })
@@ -240,15 +268,52 @@ describe('journaled LMDB writes', () => {
       await Promise.all(
         [0, 1, 2].map((k) =>
           writer.write(() => writer.tables.live.putSync(['t', i * 3 + k], value), k === safe ? 'safe' : 'fast').then(() => {
-            if (k === safe) unflushedAtAck += [...wrote.keys()].filter(dirty).length
+            if (k === safe) unflushedAtAck += segments.unflushed()
           }),
         ),
       )
     }
     await writer.close()
-    expect(segmentsOpened).toBeGreaterThan(10)
+    expect(segments.opened).toBeGreaterThan(10)
     expect(unflushedAtAck).toBe(0)
-    expect(closedDirty).toEqual([])
+    expect(segments.closedUnflushed).toEqual([])
+    expect(segments.closedTwice).toEqual([])
+  })
+
+  it('refuses the writes of a turn whose new segment cannot be opened, and goes on in the segment it had', async () => {
+    const dir = tempDir()
+    const layout = openLmdbLayout(dir)
+    const writer = await openJournaledWriter(layout, path.join(dir, 'journal'), { ...options, segmentBytes: 8 << 10 })
+    const value = 'x'.repeat(700)
+    const segments = watchSegmentDescriptors()
+    const acknowledged: number[] = []
+    let refused = 0
+    for (let i = 1; i <= 60; i++) {
+      if (i === 20) segments.failNextOpen()
+      await writer.write(() => writer.tables.live.putSync(['t', i], value), i % 2 ? 'safe' : 'fast').then(
+        () => acknowledged.push(i),
+        (error: unknown) => {
+          expect(error).toBeInstanceOf(StoreCommitError)
+          refused++
+        },
+      )
+    }
+    expect(refused).toBe(1)
+    expect(acknowledged).toHaveLength(59)
+    expect(segments.closedTwice).toEqual([])
+    // The journal (what a crash would replay) holds every write since its last checkpoint, in order
+    // and without a gap: records 1 to 59, the refused write having taken no number.
+    const seqs = listSegments(path.join(dir, 'journal')).flatMap((segment) =>
+      readRecords(fs.readFileSync(segment.file)).records.map((record) => record.seq),
+    )
+    expect(seqs.at(-1)).toBe(59)
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => 60 - seqs.length + i))
+    await writer.close()
+    vi.restoreAllMocks()
+    const reopened = await openJournaled(dir)
+    const keys = [...reopened.writer.tables.live.getKeys({ start: ['t'], end: ['t', '\uffff'] })] as [string, number][]
+    expect(keys.map((key) => key[1])).toEqual(acknowledged)
+    await reopened.writer.close()
   })
 
   it('applies nothing of a write whose body throws', async () => {

@@ -278,9 +278,12 @@ class JournaledWriter implements LmdbWriter {
    * loop at each switch under load, docs/performance.md session 9).
    */
   private rotate(): void {
+    // Opened first: if that throws, the segment being written stays the current one, untouched.
+    const next = this.segments.open()
     this.closedSegments.push({ lastSeq: this.appendedSeq, file: this.file })
     this.unflushed.push(this.fd)
-    ;({ fd: this.fd, file: this.file } = this.segments.open())
+    this.fd = next.fd
+    this.file = next.file
     this.segmentBytes = 0
   }
 
