@@ -65,6 +65,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // Workers of `--workers N` share the directory, so each writes LMDB directly.
     writes: cluster.isWorker ? 'direct' : 'journal',
     flushIntervalMs: config.storage.flushIntervalMs,
+    journalSegmentBytes: config.storage.journalSegmentBytes,
     warn: (msg) => log.warn(msg),
   })
   const webhooks = await openWebhooks({ settings: config.webhooks, store, clock, log })

@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       dataDir: join(cwd, 'data'),
       durability: 'fast',
       flushIntervalMs: 100,
+      journalSegmentBytes: 67108864,
     })
     expect(config.auth).toEqual({
       backendKeys: [],

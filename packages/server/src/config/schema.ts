@@ -123,6 +123,15 @@ export const ConfigSchema = Type.Object(
           'power loss can lose of them.',
         { env: 'PROGRESSDB_FLUSH_INTERVAL_MS' },
       ),
+      journalSegmentBytes: int(
+        16384,
+        1073741824,
+        67108864,
+        'Size at which a journal segment is closed and the next one begun (one process per data ' +
+          'directory). The journal holds about two segments on disk, plus writes not yet applied ' +
+          'to LMDB: smaller saves disk, larger means fewer segment switches.',
+        { env: 'PROGRESSDB_JOURNAL_SEGMENT_BYTES' },
+      ),
     }),
     auth: section(
       'API keys. Lists from env vars are comma-separated.',

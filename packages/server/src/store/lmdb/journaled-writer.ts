@@ -16,7 +16,7 @@ export interface JournalOptions {
   /** How often `fast` writes are flushed to disk. */
   flushIntervalMs: number
   warn: (msg: string) => void
-  /** Where a segment is closed and a new one started (default SEGMENT_BYTES; tests go smaller). */
+  /** Where a segment is closed and a new one started (`storage.journalSegmentBytes`; default SEGMENT_BYTES). */
   segmentBytes?: number
 }
 

@@ -40,6 +40,8 @@ export interface LmdbStoreOptions {
   writes?: 'journal' | 'direct'
   /** How often the journal is flushed for `fast` writes (default 100 ms). */
   flushIntervalMs?: number
+  /** Where a journal segment is closed (default 64 MiB). */
+  journalSegmentBytes?: number
   warn?: (msg: string) => void
 }
 
@@ -65,6 +67,7 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<ChatStor
         ? createDirectWriter(layout, journalDir(options.dataDir))
         : await openJournaledWriter(layout, journalDir(options.dataDir), {
             flushIntervalMs: options.flushIntervalMs ?? 100,
+            ...(options.journalSegmentBytes === undefined ? {} : { segmentBytes: options.journalSegmentBytes }),
             warn,
           })
     return new LmdbStore(layout, writer, options.codec ?? createJsonCodec(), options.dataDir)
