@@ -78,9 +78,9 @@ export class SegmentFiles {
     this.preparing = makeSpare(this.dir, file, this.segmentBytes).then(
       async () => {
         // A segment started while this spare was being made has a higher number: the spare can
-        // no longer come after it, and is dropped.
+        // no longer come after it, and is dropped (one left behind holds only zeros: harmless).
         if (number > this.current) this.spare = number
-        else await fs.promises.rm(file, { force: true })
+        else await fs.promises.rm(file, { force: true }).catch(() => {})
         this.preparing = undefined
       },
       (error: unknown) => {
