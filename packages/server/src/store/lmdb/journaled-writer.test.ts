@@ -61,12 +61,13 @@ function read(writer: LmdbWriter, queries: Query[]) {
  * Watches the journal's segment descriptors through spies on `fs` (restored after each test): how
  * many were opened, which are written past their last completed flush, and any closed while so
  * or closed twice (a second close can close another file that reused the number). `failNextOpen`
- * makes the next segment open throw.
+ * makes the next segment open throw, `failNextFlush` the next flush of a segment fail.
  */
 function watchSegmentDescriptors() {
   const real = { openSync: fs.openSync, writeSync: fs.writeSync, fdatasync: fs.fdatasync, close: fs.close, closeSync: fs.closeSync }
   let clock = 0
   let failing = false
+  let failFlush = false
   const open = new Set<number>()
   const closed = new Set<number>()
   /** Per open descriptor: the clock at its last write, and at the start of its last completed flush. */
@@ -80,6 +81,9 @@ function watchSegmentDescriptors() {
     unflushed: () => [...open].filter(dirty).length,
     failNextOpen: () => {
       failing = true
+    },
+    failNextFlush: () => {
+      failFlush = true
     },
   }
   const closing = (fd: number) => {
@@ -110,6 +114,11 @@ function watchSegmentDescriptors() {
     return (real.writeSync as (...args: unknown[]) => number)(fd, ...rest)
   })
   vi.spyOn(fs, 'fdatasync').mockImplementation((fd: number, done: (error: Error | null) => void) => {
+    if (failFlush && open.has(fd)) {
+      failFlush = false
+      setImmediate(() => done(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })))
+      return
+    }
     const started = ++clock
     real.fdatasync(fd, (error) => {
       if (!error && open.has(fd)) flushedFrom.set(fd, Math.max(flushedFrom.get(fd) ?? 0, started))
@@ -314,6 +323,24 @@ describe('journaled LMDB writes', () => {
     const keys = [...reopened.writer.tables.live.getKeys({ start: ['t'], end: ['t', '\uffff'] })] as [string, number][]
     expect(keys.map((key) => key[1])).toEqual(acknowledged)
     await reopened.writer.close()
+  })
+
+  it('refuses the safe writes of a failed flush, and flushes and closes the segments it covered later', async () => {
+    const dir = tempDir()
+    const layout = openLmdbLayout(dir)
+    const writer = await openJournaledWriter(layout, path.join(dir, 'journal'), { ...options, segmentBytes: 8 << 10 })
+    const segments = watchSegmentDescriptors()
+    const value = 'x'.repeat(700)
+    // Fast writes until a segment opened under watch is closed and waits for the next flush.
+    let i = 0
+    while (segments.opened < 2) await writer.write(() => writer.tables.live.putSync(['t', ++i], value), 'fast')
+    segments.failNextFlush()
+    await expect(writer.write(() => writer.tables.live.putSync(['t', ++i], value), 'safe')).rejects.toBeInstanceOf(StoreCommitError)
+    await writer.write(() => writer.tables.live.putSync(['t', ++i], value), 'safe')
+    expect(segments.unflushed()).toBe(0)
+    await writer.close()
+    expect(segments.closedUnflushed).toEqual([])
+    expect(segments.closedTwice).toEqual([])
   })
 
   it('applies nothing of a write whose body throws', async () => {
