@@ -134,6 +134,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     defaultDurability: config.storage.durability,
     log,
     isShuttingDown: () => shuttingDown,
+    serverTiming: config.server.serverTiming,
   })
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, (req, res) => {
     inFlight.add(res)

@@ -23,7 +23,7 @@ const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.len
  */
 export function renderTable(rows: readonly BenchRow[], baseline: BenchRow | undefined): string {
   const comparable = (r: BenchRow) => baseline !== undefined && r.loop === baseline.loop && r.load === baseline.load
-  const header = ['scenario', 'mode', 'loop', 'load', 'req/s', 'vs echo', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors', 'cpu %', 'rss MB', 'gen cpu %', 'note']
+  const header = ['scenario', 'mode', 'loop', 'load', 'req/s', 'vs echo', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'srv p99 ms', 'errors', 'cpu %', 'rss MB', 'gen cpu %', 'note']
   const lines = rows.map((r) => [
     r.scenario,
     r.mode,
@@ -35,6 +35,7 @@ export function renderTable(rows: readonly BenchRow[], baseline: BenchRow | unde
     r.result.latencyMs.p90.toFixed(2),
     r.result.latencyMs.p99.toFixed(2),
     r.result.latencyMs.max.toFixed(1),
+    r.result.serverMs ? r.result.serverMs.p99.toFixed(2) : '',
     String(r.result.errors),
     r.server ? r.server.cpuPercent.toFixed(0) : '',
     r.server ? r.server.rssMb.toFixed(0) : '',
@@ -42,7 +43,7 @@ export function renderTable(rows: readonly BenchRow[], baseline: BenchRow | unde
     r.note ?? '',
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
-  const numeric = new Set([4, 5, 6, 7, 8, 9, 10, 11, 12, 13])
+  const numeric = new Set([4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])
   const fmt = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? lpad(c, widths[i]!) : pad(c, widths[i]!))).join('  ')
   return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n')
 }

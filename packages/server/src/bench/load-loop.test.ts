@@ -4,7 +4,10 @@ import { Pool } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runClosedLoop, runOpenLoop, type NextRequest } from './load-loop.js'
 
-/** A server that records when each request arrived; `/fail` answers 500, `/slow` after 30 ms. */
+/**
+ * A server that records when each request arrived; `/fail` answers 500, `/slow` after 30 ms,
+ * `/timed` with a `Server-Timing` of 1.25 ms on even request numbers and 3.5 ms on odd ones.
+ */
 let server: http.Server
 let pool: Pool
 const arrivals: number[] = []
@@ -14,7 +17,8 @@ beforeAll(async () => {
     arrivals.push(performance.now())
     req.resume()
     req.on('end', () => {
-      const answer = () => res.writeHead(req.url === '/fail' ? 500 : 200).end('{}')
+      const timing = req.url?.startsWith('/timed/') ? { 'Server-Timing': `app;dur=${Number(req.url.slice(7)) % 2 ? '3.500' : '1.250'}` } : {}
+      const answer = () => res.writeHead(req.url === '/fail' ? 500 : 200, timing).end('{}')
       if (req.url === '/slow') setTimeout(answer, 30)
       else answer()
     })
@@ -65,6 +69,20 @@ describe('closed loop', () => {
     const result = await runClosedLoop(pool, get('/ok'), { connections: 8, durationMs: 10_000, maxRequests: 100 })
     expect(result.requests).toBe(100)
     expect(result.errors).toBe(0)
+  })
+})
+
+describe("the server's own time", () => {
+  it('is read from Server-Timing when replies carry it, and absent when they do not', async () => {
+    const timed: NextRequest = (i) => ({ method: 'GET', path: `/timed/${i}`, headers: {} })
+    const closed = await runClosedLoop(pool, timed, { connections: 4, durationMs: 10_000, maxRequests: 100 })
+    expect(closed.serverMs).toMatchObject({ p50: 3.5, max: 3.5 })
+    expect(closed.serverMs!.mean).toBeCloseTo((1.25 + 3.5) / 2, 6)
+    const open = await runOpenLoop(pool, timed, { ratePerS: 500, durationMs: 100 })
+    expect(open.serverMs).toMatchObject({ max: 3.5 })
+    expect(open.serverMs!.p50).toBeGreaterThanOrEqual(1.25)
+    const untimed = await runClosedLoop(pool, get('/ok'), { connections: 4, durationMs: 10_000, maxRequests: 20 })
+    expect(untimed.serverMs).toBeUndefined()
   })
 })
 

@@ -2,6 +2,7 @@ import { once } from 'node:events'
 import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
 import type { Dispatcher, Pool } from 'undici'
+import { SERVER_TIMING_HEADER, serverTimingDuration } from '../http/server-timing.js'
 import { workerScript } from '../worker-script.js'
 import { createRecorder, type LatencySummary } from './latency-stats.js'
 import type { TickerSettings } from './open-loop-ticker.js'
@@ -22,6 +23,11 @@ export interface LoadResult {
   durationS: number
   rps: number
   latencyMs: LatencySummary
+  /**
+   * The server's own time for the successful requests, from its `Server-Timing: app;dur=`
+   * header (`server.serverTiming`); absent when no reply carried one.
+   */
+  serverMs?: LatencySummary
   /** The first few error descriptions, for diagnosis. */
   errorSamples: string[]
   /**
@@ -43,26 +49,43 @@ export function startCpuMeter(): (durationS: number) => number {
   }
 }
 
+/** What came back: the status, and the server's own time from `Server-Timing` (or NaN). */
+interface Reply {
+  status: number
+  serverMs: number
+}
+
+/** The `dur` of a `Server-Timing` header among undici's raw headers (name, value, ...), or NaN. */
+function serverTimingOf(rawHeaders: Buffer[]): number {
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!
+    if (name.length === SERVER_TIMING_HEADER.length && name.toString('latin1').toLowerCase() === SERVER_TIMING_HEADER)
+      return serverTimingDuration(rawHeaders[i + 1]!.toString('latin1'))
+  }
+  return NaN
+}
+
 /**
- * Sends one request and resolves with its status once the whole response is in. Undici's
- * low-level `dispatch`, the body dropped as it arrives: `request()` builds a readable stream
- * per response, which measured ~1.3x the generator's CPU per request.
+ * Sends one request and resolves once the whole response is in. Undici's low-level `dispatch`,
+ * the body dropped as it arrives: `request()` builds a readable stream per response, which
+ * measured ~1.3x the generator's CPU per request.
  */
-function send(pool: Pool, req: BenchRequest): Promise<number> {
+function send(pool: Pool, req: BenchRequest): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    let status = 0
+    const reply: Reply = { status: 0, serverMs: NaN }
     pool.dispatch(
       { method: req.method, path: req.path, headers: req.headers, body: req.body },
       // The callback handler Pool's requests are built on in undici 7 (its newer
       // controller-style handler is rejected by Pool.dispatch: "invalid onConnect method").
       {
         onConnect: () => {},
-        onHeaders: (statusCode) => {
-          status = statusCode
+        onHeaders: (statusCode, rawHeaders) => {
+          reply.status = statusCode
+          reply.serverMs = serverTimingOf(rawHeaders)
           return true
         },
         onData: () => true,
-        onComplete: () => resolve(status),
+        onComplete: () => resolve(reply),
         onError: reject,
       },
     )
@@ -72,11 +95,15 @@ function send(pool: Pool, req: BenchRequest): Promise<number> {
 function tracker() {
   const cpuPercent = startCpuMeter()
   const recorder = createRecorder()
+  const server = createRecorder()
   let errors = 0
   const samples: string[] = []
   return {
     recorder,
-    ok: (ms: number) => recorder.add(ms),
+    ok: (ms: number, reply: Reply) => {
+      recorder.add(ms)
+      if (!Number.isNaN(reply.serverMs)) server.add(reply.serverMs)
+    },
     fail: (what: string) => {
       errors++
       if (samples.length < 5) samples.push(what)
@@ -88,6 +115,7 @@ function tracker() {
         durationS,
         rps: recorder.count / durationS,
         latencyMs: recorder.summary(),
+        ...(server.count > 0 ? { serverMs: server.summary() } : {}),
         errorSamples: samples,
         loadGenCpuPercent: cpuPercent(durationS),
       }
@@ -110,9 +138,9 @@ export async function runClosedLoop(
     while (performance.now() < end && i < max) {
       const sentAt = performance.now()
       try {
-        const status = await send(pool, next(i++))
-        if (status < 400) t.ok(performance.now() - sentAt)
-        else t.fail(`HTTP ${status}`)
+        const reply = await send(pool, next(i++))
+        if (reply.status < 400) t.ok(performance.now() - sentAt, reply)
+        else t.fail(`HTTP ${reply.status}`)
       } catch (error) {
         t.fail(String(error))
       }
@@ -144,7 +172,7 @@ export async function runOpenLoop(
     for (; scheduled < due; scheduled++) {
       const dueMs = scheduled * intervalMs
       const p = send(pool, next(scheduled)).then(
-        (status) => (status < 400 ? t.ok(sinceStartMs() - dueMs) : t.fail(`HTTP ${status}`)),
+        (reply) => (reply.status < 400 ? t.ok(sinceStartMs() - dueMs, reply) : t.fail(`HTTP ${reply.status}`)),
         (error: unknown) => t.fail(String(error)),
       )
       inFlight.add(p)

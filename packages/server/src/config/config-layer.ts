@@ -38,6 +38,8 @@ export function parseLeafText(leaf: ConfigLeaf, text: string): unknown {
       return INTEGER_TEXT.test(trimmed) ? Number(trimmed) : text
     case 'number':
       return NUMBER_TEXT.test(trimmed) ? Number(trimmed) : text
+    case 'boolean':
+      return trimmed === 'true' ? true : trimmed === 'false' ? false : text
     case 'array':
       return trimmed
         .split(',')

@@ -61,6 +61,8 @@ export function describeExpected(schema: TSchema): string {
       return schema.minLength === 1 ? 'must be a non-empty string' : 'must be a string'
     case 'array':
       return isObjectList(schema) ? `must be a list of ${objectShape(schema)}` : 'must be a list of non-empty strings'
+    case 'boolean':
+      return 'must be true or false'
     case 'object':
       return 'must be a mapping'
     default:
@@ -84,6 +86,8 @@ export function describeType(schema: TSchema): string {
     }
     case 'string':
       return 'string'
+    case 'boolean':
+      return 'boolean'
     case 'array':
       return isObjectList(schema) ? `${objectShape(schema)}[]` : 'string[]'
     default:

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
       port: 8080,
       corsOrigins: [],
       workers: 1,
+      serverTiming: false,
       shutdownGraceMs: 10000,
     })
     expect(config.storage).toEqual({
@@ -201,6 +202,14 @@ describe('loadConfig errors', () => {
     expect(err.message).toContain(
       "logging.level: must be one of 'debug', 'info', 'warn', 'error', 'silent' (from --log-level)",
     )
+  })
+
+  it('reads a boolean from env as true or false, and names the env var that held anything else', () => {
+    expect(load({ env: { PROGRESSDB_SERVER_TIMING: 'true' } }).config.server.serverTiming).toBe(true)
+    expect(load({ env: { PROGRESSDB_SERVER_TIMING: ' false ' } }).config.server.serverTiming).toBe(false)
+    expect(loadError({ env: { PROGRESSDB_SERVER_TIMING: 'yes' } }).problems).toEqual([
+      { path: 'server.serverTiming', message: 'must be true or false (from PROGRESSDB_SERVER_TIMING)' },
+    ])
   })
 
   it('names the env var that held a bad number', () => {

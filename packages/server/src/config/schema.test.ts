@@ -46,6 +46,7 @@ describe('ConfigSchema', () => {
       readonly port: number
       readonly corsOrigins: readonly string[]
       readonly workers: number | 'auto'
+      readonly serverTiming: boolean
       readonly shutdownGraceMs: number
     }>()
   })

@@ -43,6 +43,10 @@ function num(min: number, dflt: number, description: string, s: LeafSources = {}
   return Type.Number({ minimum: min, default: dflt, description, ...sources(s) })
 }
 
+function bool(dflt: boolean, description: string, s: LeafSources = {}) {
+  return Type.Boolean({ default: dflt, description, ...sources(s) })
+}
+
 function str(dflt: string, description: string, s: LeafSources = {}) {
   return Type.String({ minLength: 1, default: dflt, description, ...sources(s) })
 }
@@ -89,6 +93,13 @@ export const ConfigSchema = Type.Object(
           'Processes serving one data directory (node:cluster, one shared port); `auto` is one per core.',
         ...sources({ env: 'PROGRESSDB_WORKERS', flag: '--workers' }),
       }),
+      serverTiming: bool(
+        false,
+        'Adds `Server-Timing: app;dur=<ms>` to every reply: the time from the request\'s arrival ' +
+          '(its headers read) to its reply being written, as load generators and browser ' +
+          'devtools read it. Off by default, since it tells every client how long the server took.',
+        { env: 'PROGRESSDB_SERVER_TIMING' },
+      ),
       shutdownGraceMs: int(
         0,
         undefined,

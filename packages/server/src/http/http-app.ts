@@ -10,6 +10,7 @@ import { discardBody, parseJson, readBody } from './json-body.js'
 import type { RateLimiter } from './rate-limiter.js'
 import { JSON_CONTENT_TYPE, type Reply, type RequestContext, type Route } from './route.js'
 import type { Router } from './router.js'
+import { SERVER_TIMING_HEADER, serverTimingValue } from './server-timing.js'
 import { validate } from './validation.js'
 
 export interface HttpAppDeps {
@@ -22,7 +23,13 @@ export interface HttpAppDeps {
   defaultDurability: Durability
   log: Logger
   isShuttingDown: () => boolean
+  /** `server.serverTiming`: a `Server-Timing` header on every reply. */
+  serverTiming: boolean
 }
+
+/** When a request arrived (`performance.now()`), or NOT_TIMED. */
+type Started = number
+const NOT_TIMED = -1
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
 
@@ -38,12 +45,13 @@ export function createRequestListener(deps: HttpAppDeps) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const given = req.headers['x-request-id']
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId()
+    const started = deps.serverTiming ? performance.now() : NOT_TIMED
     res.setHeader('x-request-id', requestId)
-    serve(deps, req, res, requestId).catch((error: unknown) => sendError(deps, req, res, error, requestId))
+    serve(deps, req, res, requestId, started).catch((error: unknown) => sendError(deps, req, res, error, requestId, started))
   }
 }
 
-async function serve(deps: HttpAppDeps, req: IncomingMessage, res: ServerResponse, requestId: string) {
+async function serve(deps: HttpAppDeps, req: IncomingMessage, res: ServerResponse, requestId: string, started: Started) {
   if (applyCors(deps.corsOrigins, req, res)) return
   const url = req.url ?? '/'
   const q = url.indexOf('?')
@@ -66,7 +74,7 @@ async function serve(deps: HttpAppDeps, req: IncomingMessage, res: ServerRespons
   }
   const reply = await route.handle(ctx)
   if (reply.stream) reply.stream(req, res)
-  else send(res, reply)
+  else send(res, reply, started)
 }
 
 async function readJsonBody(deps: HttpAppDeps, req: IncomingMessage, route: Route): Promise<unknown> {
@@ -87,11 +95,12 @@ function durabilityOf(req: IncomingMessage, fallback: Durability): Durability {
   ])
 }
 
-function send(res: ServerResponse, reply: Reply): void {
+function send(res: ServerResponse, reply: Reply, started: Started): void {
   if (res.headersSent || res.destroyed) return
   // Not `{ ...reply.headers }`: a spread copy that then gains a key survives scavenges on
   // Node 20 (docs/performance.md, session 7).
   const headers: Record<string, string | number> = Object.assign({}, reply.headers)
+  if (started !== NOT_TIMED) headers[SERVER_TIMING_HEADER] = serverTimingValue(started)
   if (reply.raw) {
     headers['content-type'] = reply.raw.contentType
     headers['content-length'] = Buffer.byteLength(reply.raw.text)
@@ -110,11 +119,18 @@ function send(res: ServerResponse, reply: Reply): void {
 /** Bodies past the limit are drained up to this many times the limit, then the socket is cut. */
 const DRAIN_FACTOR = 8
 
-function sendError(deps: HttpAppDeps, req: IncomingMessage, res: ServerResponse, error: unknown, requestId: string): void {
+function sendError(
+  deps: HttpAppDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+  requestId: string,
+  started: Started,
+): void {
   const { status, body, headers } = toErrorResponse(error, requestId, deps.log)
   // No `Connection: close` here: closing with body bytes still arriving makes the kernel reset
   // the connection, and a client still writing never sees the 413.
   if (body.code === 'PAYLOAD_TOO_LARGE') discardBody(req, Math.max(DRAIN_FACTOR * deps.bodyMaxBytes, 64 << 20))
   if (status >= 500) deps.log.warn('request failed', { request_id: requestId, code: body.code, status })
-  send(res, { status, body, headers })
+  send(res, { status, body, headers }, started)
 }
