@@ -27,10 +27,6 @@ export interface HttpAppDeps {
   serverTiming: boolean
 }
 
-/** When a request arrived (`performance.now()`), or NOT_TIMED. */
-type Started = number
-const NOT_TIMED = -1
-
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
 
 function createRequestIds(): () => string {
@@ -45,13 +41,20 @@ export function createRequestListener(deps: HttpAppDeps) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const given = req.headers['x-request-id']
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId()
-    const started = deps.serverTiming ? performance.now() : NOT_TIMED
+    // When the request arrived, for its Server-Timing (`performance.now()`).
+    const started = deps.serverTiming ? performance.now() : undefined
     res.setHeader('x-request-id', requestId)
     serve(deps, req, res, requestId, started).catch((error: unknown) => sendError(deps, req, res, error, requestId, started))
   }
 }
 
-async function serve(deps: HttpAppDeps, req: IncomingMessage, res: ServerResponse, requestId: string, started: Started) {
+async function serve(
+  deps: HttpAppDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+  started: number | undefined,
+) {
   if (applyCors(deps.corsOrigins, req, res)) return
   const url = req.url ?? '/'
   const q = url.indexOf('?')
@@ -95,25 +98,25 @@ function durabilityOf(req: IncomingMessage, fallback: Durability): Durability {
   ])
 }
 
-function send(res: ServerResponse, reply: Reply, started: Started): void {
+function send(res: ServerResponse, reply: Reply, started: number | undefined): void {
   if (res.headersSent || res.destroyed) return
   // Not `{ ...reply.headers }`: a spread copy that then gains a key survives scavenges on
   // Node 20 (docs/performance.md, session 7).
   const headers: Record<string, string | number> = Object.assign({}, reply.headers)
-  if (started !== NOT_TIMED) headers[SERVER_TIMING_HEADER] = serverTimingValue(started)
+  let body: string | Buffer | undefined
   if (reply.raw) {
+    body = reply.raw.text
     headers['content-type'] = reply.raw.contentType
-    headers['content-length'] = Buffer.byteLength(reply.raw.text)
-    res.writeHead(reply.status, headers).end(reply.raw.text)
-  } else if (reply.body === undefined) {
-    res.writeHead(reply.status, headers).end()
-  } else {
+    headers['content-length'] = Buffer.byteLength(body)
+  } else if (reply.body !== undefined) {
     // Encoded once: the length is the buffer's, and the socket writes bytes, not a string.
-    const json = Buffer.from(JSON.stringify(reply.body))
+    body = Buffer.from(JSON.stringify(reply.body))
     headers['content-type'] = JSON_CONTENT_TYPE
-    headers['content-length'] = json.length
-    res.writeHead(reply.status, headers).end(json)
+    headers['content-length'] = body.length
   }
+  // Taken last, so the reply's own encoding is inside the duration.
+  if (started !== undefined) headers[SERVER_TIMING_HEADER] = serverTimingValue(started)
+  res.writeHead(reply.status, headers).end(body)
 }
 
 /** Bodies past the limit are drained up to this many times the limit, then the socket is cut. */
@@ -125,7 +128,7 @@ function sendError(
   res: ServerResponse,
   error: unknown,
   requestId: string,
-  started: Started,
+  started: number | undefined,
 ): void {
   const { status, body, headers } = toErrorResponse(error, requestId, deps.log)
   // No `Connection: close` here: closing with body bytes still arriving makes the kernel reset

@@ -67,7 +67,7 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<ChatStor
         ? createDirectWriter(layout, journalDir(options.dataDir))
         : await openJournaledWriter(layout, journalDir(options.dataDir), {
             flushIntervalMs: options.flushIntervalMs ?? 100,
-            ...(options.journalSegmentBytes === undefined ? {} : { segmentBytes: options.journalSegmentBytes }),
+            segmentBytes: options.journalSegmentBytes,
             warn,
           })
     return new LmdbStore(layout, writer, options.codec ?? createJsonCodec(), options.dataDir)
