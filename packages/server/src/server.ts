@@ -23,7 +23,10 @@ import { publicRoutes } from './http/routes/public-routes.js'
 import type { RouteDeps } from './http/routes/route-deps.js'
 import { threadRoutes } from './http/routes/thread-routes.js'
 import { webhookRoutes } from './http/routes/webhook-routes.js'
+import { metricsRoutes } from './http/routes/metrics-routes.js'
 import { createLogger, type Logger } from './logging/logger.js'
+import { createMetricsExposition } from './metrics/cluster-metrics.js'
+import { createServerMetrics } from './metrics/server-metrics.js'
 import { createChangeHub, type ChangeHub } from './realtime/change-hub.js'
 import { createClusterRelay } from './realtime/cluster-relay.js'
 import { createPresenceHub, type PresenceHub } from './realtime/presence-hub.js'
@@ -56,6 +59,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const { auth, devKeys } = resolveKeys(config)
   const hub: ChangeHub = createChangeHub(createClusterRelay(() => hub.deliver))
   const subscriptions = createSubscriptionRegistry()
+  const metrics = createServerMetrics()
   const presence: PresenceHub = createPresenceHub(
     config.realtime.typingTimeoutMs,
     createPresenceRelay(() => presence),
@@ -67,6 +71,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     flushIntervalMs: config.storage.flushIntervalMs,
     journalSegmentBytes: config.storage.journalSegmentBytes,
     warn: (msg) => log.warn(msg),
+    observer: metrics.store,
   })
   const webhooks = await openWebhooks({ settings: config.webhooks, store, clock, log })
   const chat = createChatService({
@@ -101,6 +106,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ...backendRoutes(deps),
     ...adminRoutes(deps),
     ...webhookRoutes(webhooks.admin),
+    ...metricsRoutes(config.server.metrics, createMetricsExposition(() => metrics.registry.snapshot())),
   ]
   const openapi = buildOpenApi(routes, SERVER_VERSION)
   const limiterClock = () => clock.now()
@@ -135,6 +141,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log,
     isShuttingDown: () => shuttingDown,
     serverTiming: config.server.serverTiming,
+    metrics: metrics.http,
   })
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, (req, res) => {
     inFlight.add(res)
@@ -142,6 +149,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     listener(req, res)
   })
   const gateway = attachWebSocketGateway(server, deps, authDeps, log)
+  metrics.collect({
+    websocketConnections: () => gateway.connections(),
+    sseStreams: () => subscriptions.count('sse'),
+    subscriptions: () => subscriptions.count(),
+    webhookDeliveries: () => webhooks.dispatcher.stats(),
+  })
   server.on('clientError', (error, socket) => {
     if (!socket.writable) return socket.destroy()
     const body = JSON.stringify({ error: 'Malformed HTTP request.', code: 'VALIDATION_FAILED', request_id: 'none' })
@@ -176,6 +189,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await stopped
       await webhooks.dispatcher.stop(Math.max(0, deadline - Date.now()))
       await store.close()
+      metrics.stop()
       log.info('stopped', { url })
     })())
   return { url, port, devKeys, close }

@@ -20,3 +20,16 @@ export function postFresh(url: string, pathname: string, body: unknown): Promise
     req.end(JSON.stringify(body))
   })
 }
+
+/** A GET on a new connection (see postFresh), with the body as text. */
+export function getFresh(url: string, pathname: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${url}${pathname}`, { agent: false, headers: { connection: 'close' } }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}

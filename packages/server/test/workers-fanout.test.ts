@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { spawnServer, type ServerProcess } from '../src/bench/server-process.js'
 import { crashEnv, headersFor } from './crash-workload.js'
-import { postFresh } from './fresh-connection.js'
+import { parseExposition, sumOf } from '../src/metrics/exposition-parser.js'
+import { getFresh, postFresh } from './fresh-connection.js'
 import { openEventStream } from './sse-client.js'
 import { connect } from './ws-client.js'
 
@@ -76,5 +77,24 @@ describe('--workers 2', () => {
     }
     client.ws.close()
     expect(lastMessages()).toEqual(['l1', 'l2', 'l3', 'l4', 'l5', 'l6'])
+  })
+
+  it('answers /metrics with every worker\'s figures, whichever worker is asked', async () => {
+    const route = '/frontend/v1/threads/:threadId/messages'
+    const created = (text: string, where: Record<string, string> = {}) =>
+      sumOf(parseExposition(text), 'progressdb_http_requests_total', { method: 'POST', route, status: '201', ...where })
+    const first = await getFresh(server.url, '/metrics')
+    expect(first.status).toBe(200)
+    for (let i = 1; i <= 6; i++) expect(await postFresh(server.url, '/frontend/v1/threads/fan-metrics/messages', { id: `x${i}`, body: i })).toBe(201)
+    // Each scrape is a new connection, so they land on both workers; every one sees the group.
+    for (let i = 0; i < 4; i++) {
+      const { status, text } = await getFresh(server.url, '/metrics')
+      expect(status).toBe(200)
+      const workers = new Set(parseExposition(text).filter((s) => s.name === 'process_cpu_seconds_total').map((s) => s.labels.worker))
+      expect(workers.size).toBe(2)
+      expect(created(text) - created(first.text)).toBe(6)
+      // The creates of this file went through both workers, and each counts its own.
+      for (const worker of workers) expect(created(text, { worker: worker! })).toBeGreaterThan(0)
+    }
   })
 })

@@ -19,6 +19,7 @@ import type { LoadResult } from './load-loop.js'
 import { memoryScenario } from './memory-scenario.js'
 import { fanOutScenario, streamingScenario } from './realtime-scenarios.js'
 import { sampleProcessTree, spawnServer, type ServerProcess } from './server-process.js'
+import { figuresBetween, scrapeMetrics } from './server-figures.js'
 
 const ALL = ['baseline', 'create', 'read', 'chat', 'large', 'streaming', 'fanout', 'workers', 'memory'] as const
 const KEYS: BenchKeys = { backend: 'bench-backend-key', frontend: 'bench-frontend-key', signing: 'bench-signing-key' }
@@ -55,17 +56,20 @@ async function startBenchServer(workers: number, nodeArgs: readonly string[]): P
   return { proc, dataDir }
 }
 
-function measuring(pid: number | undefined): ScenarioContext['measure'] {
+function measuring(pid: number | undefined, url: string): ScenarioContext['measure'] {
   return async (run: () => Promise<LoadResult>) => {
-    if (pid === undefined) return { result: await run() }
-    const before = sampleProcessTree(pid)
-    let peakRss = before.rssBytes
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, sampleProcessTree(pid).rssBytes)), 500)
+    const metricsBefore = await scrapeMetrics(url)
+    const before = pid === undefined ? undefined : sampleProcessTree(pid)
+    let peakRss = before?.rssBytes ?? 0
+    const sampler = pid === undefined ? undefined : setInterval(() => (peakRss = Math.max(peakRss, sampleProcessTree(pid).rssBytes)), 500)
     const result = await run()
     clearInterval(sampler)
+    const metricsAfter = metricsBefore && (await scrapeMetrics(url))
+    const figures = metricsBefore && metricsAfter ? { figures: figuresBetween(metricsBefore, metricsAfter) } : {}
+    if (pid === undefined || before === undefined) return { result, ...figures }
     const after = sampleProcessTree(pid)
     peakRss = Math.max(peakRss, after.rssBytes)
-    return { result, server: { cpuPercent: ((after.cpuS - before.cpuS) / result.durationS) * 100, rssMb: peakRss / (1 << 20) } }
+    return { result, server: { cpuPercent: ((after.cpuS - before.cpuS) / result.durationS) * 100, rssMb: peakRss / (1 << 20) }, ...figures }
   }
 }
 
@@ -118,7 +122,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
 
   const runSuite = async (url: string, pid: number | undefined, keys: BenchKeys, prefix: string) => {
     const client = createBenchClient(url, keys, 64)
-    const ctx: ScenarioContext = { client, durationMs, measure: measuring(pid) }
+    const ctx: ScenarioContext = { client, durationMs, measure: measuring(pid, url) }
     try {
       log('warming the server up')
       await warmUpServer(ctx, prefix)
@@ -148,7 +152,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       log('baseline')
       const echo = await spawnServer({ script: ECHO, args: [] })
       const client = createBenchClient(echo.url, KEYS, 64)
-      rows.push(...(await baselineScenario({ client, durationMs, measure: measuring(echo.child.pid) })))
+      rows.push(...(await baselineScenario({ client, durationMs, measure: measuring(echo.child.pid, echo.url) })))
       await client.close()
       await echo.stop()
     }
@@ -157,7 +161,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       await withServer(2, nodeArgs, async (url, pid) => {
         log('create with 2 workers')
         const client = createBenchClient(url, KEYS, 64)
-        const ctx: ScenarioContext = { client, durationMs, measure: measuring(pid) }
+        const ctx: ScenarioContext = { client, durationMs, measure: measuring(pid, url) }
         await warmUpServer(ctx, 'w2')
         const created = await createScenario(ctx, 'w2')
         rows.push(...created.filter((r) => r.loop === 'closed').map((r) => ({ ...r, scenario: 'create, 2 workers' })))

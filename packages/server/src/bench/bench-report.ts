@@ -23,7 +23,7 @@ const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.len
  */
 export function renderTable(rows: readonly BenchRow[], baseline: BenchRow | undefined): string {
   const comparable = (r: BenchRow) => baseline !== undefined && r.loop === baseline.loop && r.load === baseline.load
-  const header = ['scenario', 'mode', 'loop', 'load', 'req/s', 'vs echo', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'srv p99 ms', 'errors', 'cpu %', 'rss MB', 'gen cpu %', 'note']
+  const header = ['scenario', 'mode', 'loop', 'load', 'req/s', 'vs echo', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'srv p99 ms', 'srv stall ms', 'errors', 'cpu %', 'rss MB', 'gen cpu %', 'note']
   const lines = rows.map((r) => [
     r.scenario,
     r.mode,
@@ -36,6 +36,7 @@ export function renderTable(rows: readonly BenchRow[], baseline: BenchRow | unde
     r.result.latencyMs.p99.toFixed(2),
     r.result.latencyMs.max.toFixed(1),
     r.result.serverMs ? r.result.serverMs.p99.toFixed(2) : '',
+    r.figures ? stallBound(r.figures.loopDelayMaxMs) : '',
     String(r.result.errors),
     r.server ? r.server.cpuPercent.toFixed(0) : '',
     r.server ? r.server.rssMb.toFixed(0) : '',
@@ -43,9 +44,18 @@ export function renderTable(rows: readonly BenchRow[], baseline: BenchRow | unde
     r.note ?? '',
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)))
-  const numeric = new Set([4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])
+  const numeric = new Set([4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15])
   const fmt = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? lpad(c, widths[i]!) : pad(c, widths[i]!))).join('  ')
   return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n')
+}
+
+/**
+ * The `srv stall ms` cell: the server's longest event-loop pause in the run, as the upper bound
+ * of its /metrics bucket (`≤25`: between the next bound down and 25 ms).
+ */
+function stallBound(ms: number): string {
+  if (ms === Infinity) return '>1000'
+  return `≤${Number(ms.toPrecision(3))}`
 }
 
 export function writeResults(outDir: string, payload: unknown): string {

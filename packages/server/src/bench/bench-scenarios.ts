@@ -1,5 +1,6 @@
 import { BENCH_USERS, BODY_1KB, seedThreads, type BenchClient } from './bench-fixture.js'
 import { runClosedLoop, runOpenLoop, type LoadResult, type NextRequest } from './load-loop.js'
+import type { ServerFigures } from './server-figures.js'
 
 export type Mode = 'fast' | 'safe'
 
@@ -11,14 +12,16 @@ export interface BenchRow {
   load: string
   result: LoadResult
   server?: { cpuPercent: number; rssMb: number }
+  /** From the server's /metrics around the run (absent for the echo server). */
+  figures?: ServerFigures
   note?: string
 }
 
 export interface ScenarioContext {
   client: BenchClient
   durationMs: number
-  /** Measures the server process tree around a run (absent with --url). */
-  measure: (run: () => Promise<LoadResult>) => Promise<{ result: LoadResult; server?: BenchRow['server'] }>
+  /** Measures the server around a run: its process tree (not with --url) and its /metrics. */
+  measure: (run: () => Promise<LoadResult>) => Promise<Pick<BenchRow, 'result' | 'server' | 'figures'>>
 }
 
 const THREADS = 1000
@@ -40,13 +43,13 @@ export async function warmUpServer(ctx: ScenarioContext, prefix: string): Promis
 }
 
 async function closed(ctx: ScenarioContext, scenario: string, mode: Mode | '-', connections: number, next: NextRequest, note?: string): Promise<BenchRow> {
-  const { result, server } = await ctx.measure(() => runClosedLoop(ctx.client.pool, next, { connections, durationMs: ctx.durationMs }))
-  return { scenario, mode, loop: 'closed', load: `${connections} conns`, result, server, note }
+  const measured = await ctx.measure(() => runClosedLoop(ctx.client.pool, next, { connections, durationMs: ctx.durationMs }))
+  return { scenario, mode, loop: 'closed', load: `${connections} conns`, ...measured, note }
 }
 
 async function open(ctx: ScenarioContext, scenario: string, mode: Mode | '-', ratePerS: number, next: NextRequest): Promise<BenchRow> {
-  const { result, server } = await ctx.measure(() => runOpenLoop(ctx.client.pool, next, { ratePerS, durationMs: ctx.durationMs }))
-  return { scenario, mode, loop: 'open', load: `${ratePerS}/s`, result, server }
+  const measured = await ctx.measure(() => runOpenLoop(ctx.client.pool, next, { ratePerS, durationMs: ctx.durationMs }))
+  return { scenario, mode, loop: 'open', load: `${ratePerS}/s`, ...measured }
 }
 
 /** Message creates spread over 1,000 threads, 1 KB bodies, frontend key + user signatures. */

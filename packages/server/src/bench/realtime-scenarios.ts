@@ -79,7 +79,7 @@ export async function streamingScenario(ctx: ScenarioContext, streams: number): 
   const ids = Array.from({ length: streams }, (_, i) => ({ thread: `stream-${i}`, id: `s${i}`, user: i % BENCH_USERS }))
   for (const s of ids)
     await send(ctx.client, 'POST', `/frontend/v1/threads/${s.thread}/messages`, s.user, { id: s.id, role: 'assistant', body: { text: '' }, status: 'streaming' })
-  const { result, server } = await ctx.measure(() =>
+  const measured = await ctx.measure(() =>
     runClosedLoop(
       ctx.client.pool,
       (i) => {
@@ -100,8 +100,7 @@ export async function streamingScenario(ctx: ScenarioContext, streams: number): 
     mode: 'fast',
     loop: 'closed',
     load: `${streams} conns`,
-    result,
-    server,
-    note: `${(result.rps / streams).toFixed(0)} appends/s per stream`,
+    ...measured,
+    note: `${(measured.result.rps / streams).toFixed(0)} appends/s per stream`,
   }
 }

@@ -2,11 +2,12 @@ import cluster, { type Worker } from 'node:cluster'
 import os from 'node:os'
 import type { Config } from '../config/schema.js'
 import type { Logger } from '../logging/logger.js'
+import { createMetricsGatherer, isMetricsRelayMessage, type MetricsRelayMessage } from '../metrics/cluster-metrics.js'
 import { isChangeRelayMessage, type ChangeRelayMessage } from '../realtime/cluster-relay.js'
 import { isPresenceRelayMessage, type PresenceRelayMessage } from '../realtime/presence-relay.js'
 import { createPresenceDirectory } from './presence-directory.js'
 
-export type WorkerMessage = { type: 'listening'; url: string } | ChangeRelayMessage | PresenceRelayMessage
+export type WorkerMessage = { type: 'listening'; url: string } | ChangeRelayMessage | PresenceRelayMessage | MetricsRelayMessage
 
 /**
  * A worker that is exiting (shutdown, crash) can fail a send with EPIPE; what it would have
@@ -25,12 +26,17 @@ export function workerCount(config: Config): number {
  * (LMDB is multi-process safe: one writer at a time, readers never block) and share one port
  * through node:cluster. Resolves with the URL once every worker listens; a worker that dies is
  * replaced; SIGTERM/SIGINT stop every worker gracefully, then the primary exits. The primary
- * forwards commit announcements and presence between workers (it holds no data itself).
+ * forwards commit announcements, presence and /metrics snapshots between workers (it holds no
+ * data itself).
  */
 export function runWorkerPool(count: number, log: Logger): Promise<{ url: string; stop: () => Promise<void> }> {
   let stopping = false
   const urls = new Map<number, string>()
   const presence = createPresenceDirectory()
+  const gatherMetrics = createMetricsGatherer(
+    () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined),
+    sendIgnoringExit,
+  )
   const sendToOthers = (from: number, message: WorkerMessage) => {
     for (const other of Object.values(cluster.workers ?? {}))
       if (other && other.id !== from && other.isConnected()) sendIgnoringExit(other, message)
@@ -47,6 +53,8 @@ export function runWorkerPool(count: number, log: Logger): Promise<{ url: string
       else if (isChangeRelayMessage(message)) sendToOthers(worker.id, message)
       else if (isPresenceRelayMessage(message) && message.type === 'progressdb.presence')
         sendToOthers(worker.id, presence.update(String(worker.id), message.thread_id, message.part))
+      // /metrics asked of one worker: every worker's figures, through here.
+      else if (isMetricsRelayMessage(message)) gatherMetrics(worker, message)
     })
     return worker
   }

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       corsOrigins: [],
       workers: 1,
       serverTiming: false,
+      metrics: 'public',
       shutdownGraceMs: 10000,
     })
     expect(config.storage).toEqual({

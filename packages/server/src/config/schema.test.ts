@@ -47,6 +47,7 @@ describe('ConfigSchema', () => {
       readonly corsOrigins: readonly string[]
       readonly workers: number | 'auto'
       readonly serverTiming: boolean
+      readonly metrics: 'public' | 'admin' | 'off'
       readonly shutdownGraceMs: number
     }>()
   })

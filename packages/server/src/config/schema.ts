@@ -100,6 +100,14 @@ export const ConfigSchema = Type.Object(
           'devtools read it. Off by default, since it tells every client how long the server took.',
         { env: 'PROGRESSDB_SERVER_TIMING' },
       ),
+      metrics: Type.Union([Type.Literal('public'), Type.Literal('admin'), Type.Literal('off')], {
+        default: 'public',
+        description:
+          'Who may read `GET /metrics` (Prometheus text format): `public` (anyone who can reach ' +
+          'the port; it holds counts and timings, never keys or message content), `admin` (the ' +
+          'admin key, as `Authorization: Bearer`), or `off` (no such route).',
+        ...sources({ env: 'PROGRESSDB_METRICS' }),
+      }),
       shutdownGraceMs: int(
         0,
         undefined,

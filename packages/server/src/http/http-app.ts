@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { AppError } from '../app-error.js'
 import type { Logger } from '../logging/logger.js'
+import type { HttpObserver } from '../metrics/server-metrics.js'
 import type { Durability } from '../store/chat-store.js'
 import { authenticate, type AuthDeps } from './authenticate.js'
 import { applyCors } from './cors.js'
@@ -25,6 +26,17 @@ export interface HttpAppDeps {
   isShuttingDown: () => boolean
   /** `server.serverTiming`: a `Server-Timing` header on every reply. */
   serverTiming: boolean
+  /** Told of every reply (/metrics). */
+  metrics: HttpObserver
+}
+
+/** What the pipeline knows of a request while answering it: for its reply's timing and metrics. */
+interface Exchange {
+  method: string
+  /** When the request arrived (`performance.now()`). */
+  started: number
+  /** The matched route's path, or `unmatched` / `preflight` (the metrics' `route` label). */
+  route: string
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
@@ -41,25 +53,23 @@ export function createRequestListener(deps: HttpAppDeps) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const given = req.headers['x-request-id']
     const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId()
-    // When the request arrived, for its Server-Timing (`performance.now()`).
-    const started = deps.serverTiming ? performance.now() : undefined
+    const exchange: Exchange = { method: req.method ?? 'GET', started: performance.now(), route: 'unmatched' }
     res.setHeader('x-request-id', requestId)
-    serve(deps, req, res, requestId, started).catch((error: unknown) => sendError(deps, req, res, error, requestId, started))
+    serve(deps, req, res, requestId, exchange).catch((error: unknown) => sendError(deps, req, res, error, requestId, exchange))
   }
 }
 
-async function serve(
-  deps: HttpAppDeps,
-  req: IncomingMessage,
-  res: ServerResponse,
-  requestId: string,
-  started: number | undefined,
-) {
-  if (applyCors(deps.corsOrigins, req, res)) return
+async function serve(deps: HttpAppDeps, req: IncomingMessage, res: ServerResponse, requestId: string, exchange: Exchange) {
+  if (applyCors(deps.corsOrigins, req, res)) {
+    // A preflight, answered there.
+    deps.metrics.replied(exchange.method, 'preflight', res.statusCode, (performance.now() - exchange.started) / 1000)
+    return
+  }
   const url = req.url ?? '/'
   const q = url.indexOf('?')
   const pathname = q === -1 ? url : url.slice(0, q)
-  const { route, params } = deps.router.match(req.method ?? 'GET', pathname)
+  const { route, params } = deps.router.match(exchange.method, pathname)
+  exchange.route = route.path
   if (deps.isShuttingDown() && route.access !== 'public')
     throw new AppError('SHUTTING_DOWN', 'The server is shutting down.', undefined, { connection: 'close' })
   const { key, actor } = authenticate(deps.auth, req.headers, route.access)
@@ -76,8 +86,10 @@ async function serve(
     durability: durabilityOf(req, deps.defaultDurability),
   }
   const reply = await route.handle(ctx)
-  if (reply.stream) reply.stream(req, res)
-  else send(res, reply, started)
+  if (reply.stream) {
+    reply.stream(req, res)
+    deps.metrics.replied(exchange.method, exchange.route, reply.status, undefined)
+  } else send(deps, res, reply, exchange)
 }
 
 async function readJsonBody(deps: HttpAppDeps, req: IncomingMessage, route: Route): Promise<unknown> {
@@ -98,7 +110,7 @@ function durabilityOf(req: IncomingMessage, fallback: Durability): Durability {
   ])
 }
 
-function send(res: ServerResponse, reply: Reply, started: number | undefined): void {
+function send(deps: HttpAppDeps, res: ServerResponse, reply: Reply, exchange: Exchange): void {
   if (res.headersSent || res.destroyed) return
   // Not `{ ...reply.headers }`: a spread copy that then gains a key survives scavenges on
   // Node 20 (docs/performance.md, session 7).
@@ -115,8 +127,9 @@ function send(res: ServerResponse, reply: Reply, started: number | undefined): v
     headers['content-length'] = body.length
   }
   // Taken last, so the reply's own encoding is inside the duration.
-  if (started !== undefined) headers[SERVER_TIMING_HEADER] = serverTimingValue(started)
+  if (deps.serverTiming) headers[SERVER_TIMING_HEADER] = serverTimingValue(exchange.started)
   res.writeHead(reply.status, headers).end(body)
+  deps.metrics.replied(exchange.method, exchange.route, reply.status, (performance.now() - exchange.started) / 1000)
 }
 
 /** Bodies past the limit are drained up to this many times the limit, then the socket is cut. */
@@ -128,12 +141,12 @@ function sendError(
   res: ServerResponse,
   error: unknown,
   requestId: string,
-  started: number | undefined,
+  exchange: Exchange,
 ): void {
   const { status, body, headers } = toErrorResponse(error, requestId, deps.log)
   // No `Connection: close` here: closing with body bytes still arriving makes the kernel reset
   // the connection, and a client still writing never sees the 413.
   if (body.code === 'PAYLOAD_TOO_LARGE') discardBody(req, Math.max(DRAIN_FACTOR * deps.bodyMaxBytes, 64 << 20))
   if (status >= 500) deps.log.warn('request failed', { request_id: requestId, code: body.code, status })
-  send(res, { status, body, headers }, started)
+  send(deps, res, { status, body, headers }, exchange)
 }

@@ -40,7 +40,11 @@ export function buildOpenApi(routes: readonly Route[], version: string): unknown
       responses: {
         [String(r.successStatus ?? 200)]: {
           description: 'Success',
-          content: r.response ? { 'application/json': { schema: plain(r.response) } } : undefined,
+          content: r.responseContentType
+            ? { [r.responseContentType]: { schema: { type: 'string' } } }
+            : r.response
+              ? { 'application/json': { schema: plain(r.response) } }
+              : undefined,
         },
         default: {
           description: 'An error; branch on `code` (see docs/errors.md).',

@@ -45,6 +45,8 @@ export interface Route<B = unknown> {
   bodyOptional?: boolean
   /** The success response schema, for the OpenAPI document. */
   response?: TSchema
+  /** The success response's content type when it is not JSON (the body is then a string). */
+  responseContentType?: string
   successStatus?: number
   query?: Record<string, string>
   handle(req: RequestContext<B>): Promise<Reply> | Reply

@@ -30,7 +30,7 @@ export async function sseReply(
       const leave = { close: () => {} }
       const sink = openSseSink(req, res, deps.realtime, () => leave.close())
       const subscription = openThreadSubscription({ chat: deps.chat, hub: deps.realtime.hub }, actor, threadId, start, sink)
-      const unregister = deps.realtime.subscriptions.add(subscription)
+      const unregister = deps.realtime.subscriptions.add(subscription, 'sse')
       leave.close = () => {
         subscription.close()
         unregister()

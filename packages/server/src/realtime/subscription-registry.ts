@@ -1,18 +1,30 @@
 import type { ThreadSubscription } from './thread-subscription.js'
 
-/** Open subscriptions of this process, so shutdown can end them instead of waiting on them. */
+/** How a subscriber is connected. */
+export type SubscriptionTransport = 'websocket' | 'sse'
+
+/**
+ * Open subscriptions of this process, so shutdown can end them instead of waiting on them, and
+ * /metrics can count them.
+ */
 export function createSubscriptionRegistry() {
-  const open = new Set<ThreadSubscription>()
+  const open = new Map<ThreadSubscription, SubscriptionTransport>()
   return {
-    add(subscription: ThreadSubscription): () => void {
-      open.add(subscription)
+    add(subscription: ThreadSubscription, transport: SubscriptionTransport): () => void {
+      open.set(subscription, transport)
       return () => open.delete(subscription)
     },
     closeAll(): void {
-      for (const subscription of [...open]) subscription.close()
+      for (const subscription of [...open.keys()]) subscription.close()
       open.clear()
     },
-    size: () => open.size,
+    /** Open subscriptions, all or over one transport. */
+    count(transport?: SubscriptionTransport): number {
+      if (transport === undefined) return open.size
+      let n = 0
+      for (const t of open.values()) if (t === transport) n++
+      return n
+    },
   }
 }
 

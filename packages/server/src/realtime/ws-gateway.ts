@@ -66,6 +66,8 @@ export function attachWebSocketGateway(server: Server, deps: RouteDeps, auth: Au
     wss.handleUpgrade(req, socket, head, (ws) => serveConnection(ws, actor, deps, log))
   })
   return {
+    /** Open WebSocket connections. */
+    connections: (): number => wss.clients.size,
     close(): void {
       for (const ws of wss.clients) ws.close(1001, 'SHUTTING_DOWN')
       wss.close()
@@ -130,7 +132,7 @@ function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logg
     const subscription: ThreadSubscription = openThreadSubscription({ chat: deps.chat, hub: deps.realtime.hub }, actor, threadId, start, sink)
     subscriptions.set(threadId, {
       subscription,
-      unregister: deps.realtime.subscriptions.add(subscription),
+      unregister: deps.realtime.subscriptions.add(subscription, 'websocket'),
       leave: deps.realtime.presence.join(threadId, actor.userId, send),
     })
   }

@@ -47,7 +47,7 @@ export function createWsThreadList(deps: ThreadListDeps & { subscriptions: Subsc
           else if (!isShutdown(reason)) ws.send({ type: 'threads_unsubscribed', code: reason.code, message: reason.message })
         },
       })
-      current = { subscription, unregister: deps.subscriptions.add(subscription) }
+      current = { subscription, unregister: deps.subscriptions.add(subscription, 'websocket') }
       ws.send({ type: 'threads_subscribed', cursor: subscription.cursor })
     },
     unsubscribe(): void {

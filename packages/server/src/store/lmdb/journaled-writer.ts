@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import type { StoreObserver } from '../store-observer.js'
 import { toBufferKey } from 'ordered-binary'
 import type { Durability } from '../chat-store.js'
 import { StoreCommitError } from '../store-commit-error.js'
@@ -18,6 +19,8 @@ export interface JournalOptions {
   warn: (msg: string) => void
   /** Where a segment is closed and a new one started (`storage.journalSegmentBytes`; default SEGMENT_BYTES). */
   segmentBytes?: number
+  /** Told each write's latency and each group flush's (for /metrics). */
+  observer?: StoreObserver
 }
 
 const SEGMENT_BYTES = 64 << 20
@@ -188,6 +191,7 @@ class JournaledWriter implements LmdbWriter {
       await new Promise<void>((resolve) => this.applyWaiters.push(resolve))
     }
     if (this.broken !== undefined) throw new StoreCommitError(this.broken)
+    const started = performance.now()
     const { scope } = this
     let result: T
     scope.active = true
@@ -210,6 +214,7 @@ class JournaledWriter implements LmdbWriter {
     }
     await this.turn.promise
     if (durability === 'safe') await this.synced(seq)
+    this.options.observer?.committed(durability, (performance.now() - started) / 1000)
     return result
   }
 
@@ -302,6 +307,7 @@ class JournaledWriter implements LmdbWriter {
   private requestSync(): void {
     if (this.syncing) return
     this.syncing = true
+    const started = performance.now()
     const target = this.appendedSeq
     const closing = this.unflushed.splice(0)
     let waiting = closing.length + 1
@@ -316,6 +322,7 @@ class JournaledWriter implements LmdbWriter {
         for (const waiter of this.syncWaiters.splice(0)) waiter.reject(new StoreCommitError(failure))
         return
       }
+      this.options.observer?.journalFlushed((performance.now() - started) / 1000)
       for (const fd of closing) fs.close(fd, () => {})
       this.syncedSeq = Math.max(this.syncedSeq, target)
       this.settleSyncWaiters()

@@ -28,6 +28,7 @@ import { listUserThreads } from './lmdb-thread-list.js'
 import { listUserFeed } from './lmdb-user-feed.js'
 import { applyThreadWrites } from './lmdb-writes.js'
 import { createLmdbWebhookStore } from './lmdb-webhooks.js'
+import type { StoreObserver } from '../store-observer.js'
 
 export interface LmdbStoreOptions {
   dataDir: string
@@ -43,6 +44,8 @@ export interface LmdbStoreOptions {
   /** Where a journal segment is closed (default 64 MiB). */
   journalSegmentBytes?: number
   warn?: (msg: string) => void
+  /** Told each write's latency and each journal flush's (for /metrics). */
+  observer?: StoreObserver
 }
 
 type Outcome<T> = { ok: true; result: T } | { ok: false; error: unknown }
@@ -64,11 +67,12 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<ChatStor
   try {
     const writer =
       options.writes === 'direct'
-        ? createDirectWriter(layout, journalDir(options.dataDir))
+        ? createDirectWriter(layout, journalDir(options.dataDir), options.observer)
         : await openJournaledWriter(layout, journalDir(options.dataDir), {
             flushIntervalMs: options.flushIntervalMs ?? 100,
             segmentBytes: options.journalSegmentBytes,
             warn,
+            observer: options.observer,
           })
     return new LmdbStore(layout, writer, options.codec ?? createJsonCodec(), options.dataDir)
   } catch (error) {

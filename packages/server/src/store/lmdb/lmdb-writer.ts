@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import type { Durability } from '../chat-store.js'
+import type { StoreObserver } from '../store-observer.js'
 import { listSegments } from './journal-file.js'
 import { claimDirect } from './journal-lock.js'
 import { inChildTransaction } from './lmdb-commit.js'
@@ -25,7 +26,7 @@ export interface LmdbWriter {
  * commit (group commit), acknowledged at commit (`fast`) or once flushed (`safe`). Used when
  * several processes share the data directory (`--workers`).
  */
-export function createDirectWriter(layout: LmdbLayout, journalDir: string): LmdbWriter {
+export function createDirectWriter(layout: LmdbLayout, journalDir: string, observer?: StoreObserver): LmdbWriter {
   fs.mkdirSync(journalDir, { recursive: true })
   const claim = claimDirect(journalDir)
   if (listSegments(journalDir).length > 0) {
@@ -35,8 +36,10 @@ export function createDirectWriter(layout: LmdbLayout, journalDir: string): Lmdb
   return {
     tables: layout.tables,
     async write(body, durability) {
+      const started = performance.now()
       const result = await inChildTransaction(layout.root, body)
       if (durability === 'safe') await layout.root.flushed
+      observer?.committed(durability, (performance.now() - started) / 1000)
       return result
     },
     flush: async () => {
@@ -50,3 +53,4 @@ export function createDirectWriter(layout: LmdbLayout, journalDir: string): Lmdb
     },
   }
 }
+
