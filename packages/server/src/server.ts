@@ -53,13 +53,17 @@ export interface RunningServer {
 }
 
 /** Opens the store and serves the v1 API until `close()`. */
-export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logging.level)
   const clock = options.clock ?? systemClock
   const { auth, devKeys } = resolveKeys(config)
   const hub: ChangeHub = createChangeHub(createClusterRelay(() => hub.deliver))
   const subscriptions = createSubscriptionRegistry()
-  const metrics = createServerMetrics()
+  // `off` records nothing: no route, no sampling, no per-request figures.
+  const metrics = config.server.metrics === 'off' ? undefined : createServerMetrics()
   const presence: PresenceHub = createPresenceHub(
     config.realtime.typingTimeoutMs,
     createPresenceRelay(() => presence),
@@ -71,7 +75,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     flushIntervalMs: config.storage.flushIntervalMs,
     journalSegmentBytes: config.storage.journalSegmentBytes,
     warn: (msg) => log.warn(msg),
-    observer: metrics.store,
+    observer: metrics?.store,
   })
   const webhooks = await openWebhooks({ settings: config.webhooks, store, clock, log })
   const chat = createChatService({
@@ -106,20 +110,38 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ...backendRoutes(deps),
     ...adminRoutes(deps),
     ...webhookRoutes(webhooks.admin),
-    ...metricsRoutes(config.server.metrics, createMetricsExposition(() => metrics.registry.snapshot())),
+    ...(metrics && config.server.metrics !== 'off'
+      ? metricsRoutes(
+          config.server.metrics,
+          createMetricsExposition(() => metrics.registry.snapshot()),
+        )
+      : []),
   ]
   const openapi = buildOpenApi(routes, SERVER_VERSION)
   const limiterClock = () => clock.now()
-  const userLimiter = createRateLimiter({ perSecond: config.rateLimit.userPerSecond, burst: config.rateLimit.userBurst }, limiterClock)
-  const keyLimiter = createRateLimiter({ perSecond: config.rateLimit.keyPerSecond, burst: config.rateLimit.keyBurst }, limiterClock)
+  const userLimiter = createRateLimiter(
+    { perSecond: config.rateLimit.userPerSecond, burst: config.rateLimit.userBurst },
+    limiterClock,
+  )
+  const keyLimiter = createRateLimiter(
+    { perSecond: config.rateLimit.keyPerSecond, burst: config.rateLimit.keyBurst },
+    limiterClock,
+  )
   const sweep = setInterval(() => (userLimiter.sweep(), keyLimiter.sweep()), 10_000).unref()
   const idleMs = config.realtime.streamIdleAbortMs
-  const idleStreams = setInterval(() => {
-    chat.abortIdleStreams(idleMs).catch((error: unknown) => log.error('idle stream sweep failed', { err: error }))
-  }, Math.min(30_000, Math.ceil(idleMs / 4))).unref()
+  const idleStreams = setInterval(
+    () => {
+      chat
+        .abortIdleStreams(idleMs)
+        .catch((error: unknown) => log.error('idle stream sweep failed', { err: error }))
+    },
+    Math.min(30_000, Math.ceil(idleMs / 4)),
+  ).unref()
   // Ephemeral messages are removed within about a second of expiring.
   const expiry = setInterval(() => {
-    chat.expireEphemeralMessages().catch((error: unknown) => log.error('expiry sweep failed', { err: error }))
+    chat
+      .expireEphemeralMessages()
+      .catch((error: unknown) => log.error('expiry sweep failed', { err: error }))
   }, 1000).unref()
 
   const inFlight = new Set<http.ServerResponse>()
@@ -141,15 +163,18 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     log,
     isShuttingDown: () => shuttingDown,
     serverTiming: config.server.serverTiming,
-    metrics: metrics.http,
+    metrics: metrics?.http,
   })
-  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, (req, res) => {
-    inFlight.add(res)
-    res.on('close', () => inFlight.delete(res))
-    listener(req, res)
-  })
+  const server = http.createServer(
+    { keepAliveTimeout: 65_000, requestTimeout: 120_000 },
+    (req, res) => {
+      inFlight.add(res)
+      res.on('close', () => inFlight.delete(res))
+      listener(req, res)
+    },
+  )
   const gateway = attachWebSocketGateway(server, deps, authDeps, log)
-  metrics.collect({
+  metrics?.collect({
     websocketConnections: () => gateway.connections(),
     sseStreams: () => subscriptions.count('sse'),
     subscriptions: () => subscriptions.count(),
@@ -157,8 +182,14 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   })
   server.on('clientError', (error, socket) => {
     if (!socket.writable) return socket.destroy()
-    const body = JSON.stringify({ error: 'Malformed HTTP request.', code: 'VALIDATION_FAILED', request_id: 'none' })
-    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`)
+    const body = JSON.stringify({
+      error: 'Malformed HTTP request.',
+      code: 'VALIDATION_FAILED',
+      request_id: 'none',
+    })
+    socket.end(
+      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+    )
     log.debug('client error', { code: (error as NodeJS.ErrnoException).code })
   })
   await new Promise<void>((resolve, reject) => {
@@ -170,7 +201,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
   ready = true
   webhooks.dispatcher.start()
-  log.info('listening', { url, data_dir: config.storage.dataDir, durability: config.storage.durability })
+  log.info('listening', {
+    url,
+    data_dir: config.storage.dataDir,
+    durability: config.storage.durability,
+  })
 
   let closing: Promise<void> | undefined
   const close = () =>
@@ -189,7 +224,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       await stopped
       await webhooks.dispatcher.stop(Math.max(0, deadline - Date.now()))
       await store.close()
-      metrics.stop()
+      metrics?.stop()
       log.info('stopped', { url })
     })())
   return { url, port, devKeys, close }
@@ -199,9 +234,19 @@ function prefixed(prefix: string, values: object): Record<string, number> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [prefix + k, Number(v)]))
 }
 
-function resolveKeys(config: Config): { auth: { backendKeys: readonly string[]; frontendKeys: readonly string[]; adminKeys: readonly string[]; signingKeys: readonly string[] }; devKeys: DevKeys | undefined } {
+function resolveKeys(config: Config): {
+  auth: {
+    backendKeys: readonly string[]
+    frontendKeys: readonly string[]
+    adminKeys: readonly string[]
+    signingKeys: readonly string[]
+  }
+  devKeys: DevKeys | undefined
+} {
   const a = config.auth
-  const none = [a.backendKeys, a.frontendKeys, a.adminKeys, a.signingKeys].every((l) => l.length === 0)
+  const none = [a.backendKeys, a.frontendKeys, a.adminKeys, a.signingKeys].every(
+    (l) => l.length === 0,
+  )
   if (!none) return { auth: a, devKeys: undefined }
   const { keys } = loadOrCreateDevKeys(config.storage.dataDir)
   return {

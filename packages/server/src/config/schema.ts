@@ -105,7 +105,7 @@ export const ConfigSchema = Type.Object(
         description:
           'Who may read `GET /metrics` (Prometheus text format): `public` (anyone who can reach ' +
           'the port; it holds counts and timings, never keys or message content), `admin` (the ' +
-          'admin key, as `Authorization: Bearer`), or `off` (no such route).',
+          'admin key, as `Authorization: Bearer`), or `off` (no such route, and nothing recorded).',
         ...sources({ env: 'PROGRESSDB_METRICS' }),
       }),
       shutdownGraceMs: int(

@@ -26,8 +26,8 @@ export interface HttpAppDeps {
   isShuttingDown: () => boolean
   /** `server.serverTiming`: a `Server-Timing` header on every reply. */
   serverTiming: boolean
-  /** Told of every reply (/metrics). */
-  metrics: HttpObserver
+  /** Told of every reply (/metrics); absent when `server.metrics` is `off`. */
+  metrics: HttpObserver | undefined
 }
 
 /** What the pipeline knows of a request while answering it: for its reply's timing and metrics. */
@@ -62,7 +62,7 @@ export function createRequestListener(deps: HttpAppDeps) {
 async function serve(deps: HttpAppDeps, req: IncomingMessage, res: ServerResponse, requestId: string, exchange: Exchange) {
   if (applyCors(deps.corsOrigins, req, res)) {
     // A preflight, answered there.
-    deps.metrics.replied(exchange.method, 'preflight', res.statusCode, (performance.now() - exchange.started) / 1000)
+    deps.metrics?.replied(exchange.method, 'preflight', res.statusCode, (performance.now() - exchange.started) / 1000)
     return
   }
   const url = req.url ?? '/'
@@ -88,7 +88,7 @@ async function serve(deps: HttpAppDeps, req: IncomingMessage, res: ServerRespons
   const reply = await route.handle(ctx)
   if (reply.stream) {
     reply.stream(req, res)
-    deps.metrics.replied(exchange.method, exchange.route, reply.status, undefined)
+    deps.metrics?.replied(exchange.method, exchange.route, reply.status, undefined)
   } else send(deps, res, reply, exchange)
 }
 
@@ -129,7 +129,7 @@ function send(deps: HttpAppDeps, res: ServerResponse, reply: Reply, exchange: Ex
   // Taken last, so the reply's own encoding is inside the duration.
   if (deps.serverTiming) headers[SERVER_TIMING_HEADER] = serverTimingValue(exchange.started)
   res.writeHead(reply.status, headers).end(body)
-  deps.metrics.replied(exchange.method, exchange.route, reply.status, (performance.now() - exchange.started) / 1000)
+  deps.metrics?.replied(exchange.method, exchange.route, reply.status, (performance.now() - exchange.started) / 1000)
 }
 
 /** Bodies past the limit are drained up to this many times the limit, then the socket is cut. */

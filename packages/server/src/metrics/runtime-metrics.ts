@@ -22,6 +22,8 @@ const GC_KINDS: Record<number, string> = {
  * a function that stops the sampling.
  */
 export function registerRuntimeMetrics(registry: MetricsRegistry): () => void {
+  // Worked out once: from the clock and the uptime, it would move by a rounding each scrape.
+  const startedAt = Math.round(Date.now() / 1000 - process.uptime())
   registry.collected(
     'process_cpu_seconds_total',
     'CPU time of this process (user and system), all threads.',
@@ -48,7 +50,7 @@ export function registerRuntimeMetrics(registry: MetricsRegistry): () => void {
     'process_start_time_seconds',
     'When this process started, in seconds since the Unix epoch.',
     'gauge',
-    () => [{ value: Math.round((Date.now() - process.uptime() * 1000) / 1000) }],
+    () => [{ value: startedAt }],
   )
   registry.collected('nodejs_heap_used_bytes', 'V8 heap in use.', 'gauge', () => [
     { value: process.memoryUsage().heapUsed },

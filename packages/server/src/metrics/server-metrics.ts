@@ -10,6 +10,12 @@ export const LATENCY_BUCKETS = [
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 
+/** One method of one route: its latency histogram, and a counter per status seen. */
+interface RouteSeries {
+  duration: Histogram
+  byStatus: Map<number, Counter>
+}
+
 /** What http/ reports per request. */
 export interface HttpObserver {
   /**
@@ -57,22 +63,20 @@ export function createServerMetrics(): ServerMetrics {
     LATENCY_BUCKETS,
     ['method', 'route'],
   )
-  // One entry per (method, route, status) seen: a request costs a string key and a map lookup.
-  const seen = new Map<string, { count: Counter; duration: Histogram }>()
+  // Series by route, then method, then status: no key string is built per request. Unknown
+  // methods share OTHER's entry, so the maps stay as bounded as the route table.
+  const seen = new Map<string, Map<string, RouteSeries>>()
   const http: HttpObserver = {
     replied(method, route, status, seconds) {
       const m = METHODS.has(method) ? method : 'OTHER'
-      const key = `${m} ${status} ${route}`
-      let series = seen.get(key)
+      let byMethod = seen.get(route)
+      if (!byMethod) seen.set(route, (byMethod = new Map<string, RouteSeries>()))
+      let series = byMethod.get(m)
       if (!series)
-        seen.set(
-          key,
-          (series = {
-            count: requests.labels(m, route, String(status)),
-            duration: durations.labels(m, route),
-          }),
-        )
-      series.count.inc()
+        byMethod.set(m, (series = { duration: durations.labels(m, route), byStatus: new Map() }))
+      let count = series.byStatus.get(status)
+      if (!count) series.byStatus.set(status, (count = requests.labels(m, route, String(status))))
+      count.inc()
       if (seconds !== undefined) series.duration.observe(seconds)
     },
   }
