@@ -90,31 +90,64 @@ async function withServer<T>(
   }
 }
 
+/** A command line the bench cannot run: said with the usage, exit code 2. */
+class BenchUsageError extends Error {}
+
+function parseBenchArgs(argv: readonly string[]) {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        scenarios: { type: 'string' },
+        'duration-s': { type: 'string', default: '8' },
+        'memory-messages': { type: 'string', default: '1000000' },
+        'read-threads': { type: 'string', default: '4' },
+        out: { type: 'string', default: 'bench/results' },
+        profile: { type: 'string' },
+        url: { type: 'string' },
+        'backend-key': { type: 'string' },
+        'frontend-key': { type: 'string' },
+        'signing-key': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    })
+  } catch (error) {
+    throw new BenchUsageError(error instanceof Error ? error.message : String(error))
+  }
+  const { values } = parsed
+  const chosen = new Set(values.scenarios ? values.scenarios.split(',') : ALL)
+  const unknown = [...chosen].filter((s) => !(ALL as readonly string[]).includes(s))
+  if (unknown.length) throw new BenchUsageError(`unknown scenario(s): ${unknown.join(', ')}`)
+  const positive = (flag: 'duration-s' | 'memory-messages' | 'read-threads', integer: boolean): number => {
+    const n = Number(values[flag])
+    if (!(n > 0) || !Number.isFinite(n) || (integer && !Number.isInteger(n)))
+      throw new BenchUsageError(`--${flag} must be a positive ${integer ? 'integer' : 'number'}, not "${values[flag]}"`)
+    return n
+  }
+  return {
+    values,
+    chosen,
+    durationMs: positive('duration-s', false) * 1000,
+    memoryMessages: positive('memory-messages', true),
+    readThreads: positive('read-threads', true),
+  }
+}
+
 export async function runBench(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      scenarios: { type: 'string' },
-      'duration-s': { type: 'string', default: '8' },
-      'memory-messages': { type: 'string', default: '1000000' },
-      'read-threads': { type: 'string', default: '4' },
-      out: { type: 'string', default: 'bench/results' },
-      profile: { type: 'string' },
-      url: { type: 'string' },
-      'backend-key': { type: 'string' },
-      'frontend-key': { type: 'string' },
-      'signing-key': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  })
+  let options: ReturnType<typeof parseBenchArgs>
+  try {
+    options = parseBenchArgs(argv)
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error
+    process.stderr.write(`${error.message}\n\n${BENCH_USAGE}\n`)
+    return 2
+  }
+  const { values, chosen, durationMs, memoryMessages, readThreads } = options
   if (values.help) {
     process.stdout.write(BENCH_USAGE + '\n')
     return 0
   }
-  const chosen = new Set(values.scenarios ? values.scenarios.split(',') : ALL)
-  const unknown = [...chosen].filter((s) => !(ALL as readonly string[]).includes(s))
-  if (unknown.length) throw new Error(`unknown scenario(s): ${unknown.join(', ')}`)
-  const durationMs = Number(values['duration-s']) * 1000
   const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`] : []
   const rows: BenchRow[] = []
   const extra: Record<string, unknown> = {}
@@ -128,7 +161,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       await warmUpServer(ctx, prefix)
       const suite: [string, () => Promise<BenchRow[]>][] = [
         ['create', () => createScenario(ctx, prefix)],
-        ['read', () => readScenario(ctx, Number(values['read-threads']))],
+        ['read', () => readScenario(ctx, readThreads)],
         ['chat', () => chatScenario(ctx)],
         ['large', () => largeScenario(ctx)],
         ['streaming', async () => [await streamingScenario(ctx, 8)]],
@@ -169,9 +202,10 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       })
     if (chosen.has('memory'))
       await withServer(1, nodeArgs, async (url, pid, dataDir) => {
-        log(`memory: ${values['memory-messages']} creates`)
+        log(`memory: ${memoryMessages} creates`)
         const client = createBenchClient(url, KEYS, 64)
-        const memory = await memoryScenario(client, pid, dataDir, Number(values['memory-messages']))
+        const ctx: ScenarioContext = { client, durationMs, measure: measuring(pid, url) }
+        const memory = await memoryScenario(ctx, pid, dataDir, memoryMessages)
         rows.push(memory.row)
         extra.memory = { maxRssMb: memory.maxRssMb, maxAnonMb: memory.maxAnonMb, bytesPerMessage: memory.bytesPerMessage, rssTimelineMb: memory.rssTimeline }
         await client.close()

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+
+// `npm run bench` is the compiled CLI's `bench` command (npm test builds it first).
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url))
+const out = fs.mkdtempSync(path.join(os.tmpdir(), 'pdb-bench-test-'))
+afterAll(() => fs.rmSync(out, { recursive: true, force: true }))
+
+function bench(
+  args: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [MAIN, 'bench', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })))
+}
+
+interface ResultRow {
+  scenario: string
+  mode: string
+  loop: string
+  result: { requests: number; errors: number; latencyMs: { p99: number } }
+  server?: { cpuPercent: number; rssMb: number }
+  figures?: { loopDelayMaxMs: number; journalFlushes: number }
+}
+
+describe('progressdb bench', () => {
+  it('runs every scenario, short, without an error, and writes the table and the JSON', async () => {
+    const run = await bench([
+      '--duration-s',
+      '0.5',
+      '--memory-messages',
+      '2000',
+      '--read-threads',
+      '1',
+      '--out',
+      out,
+    ])
+    expect(run.code, run.stderr).toBe(0)
+    // Nothing logged by the servers it started (the bench repeats their lines when there are).
+    expect(run.stderr).not.toContain('the server logged')
+
+    const [file] = fs.readdirSync(out)
+    const results = JSON.parse(fs.readFileSync(path.join(out, file!), 'utf8')) as {
+      machine: { nproc: number }
+      rows: ResultRow[]
+      memory: { maxRssMb: number; maxAnonMb: number; bytesPerMessage: number }
+    }
+    expect(results.machine.nproc).toBeGreaterThan(0)
+    const scenarios = new Set(results.rows.map((r) => r.scenario))
+    for (const name of [
+      'baseline echo',
+      'create',
+      'read newest-50',
+      'read anchor-50',
+      'chat mix',
+      'large 1 MiB',
+      'large 8 MiB',
+      'streaming 8 streams',
+      'fan-out 100 ws',
+      'create, 2 workers',
+      'memory 2,000 creates',
+    ])
+      expect(scenarios, name).toContain(name)
+    for (const mode of ['fast', 'safe'])
+      for (const loop of ['closed', 'open'])
+        expect(
+          results.rows.some((r) => r.scenario === 'create' && r.mode === mode && r.loop === loop),
+          `create ${mode} ${loop}`,
+        ).toBe(true)
+
+    for (const row of results.rows) {
+      const name = `${row.scenario} ${row.mode} ${row.loop}`
+      expect(row.result.errors, name).toBe(0)
+      expect(row.result.requests, name).toBeGreaterThan(0)
+      expect(row.result.latencyMs.p99, name).toBeGreaterThan(0)
+      // ProgressDB's own rows carry its /metrics figures; the echo server has none.
+      if (row.scenario !== 'baseline echo' && row.scenario !== 'fan-out 100 ws') {
+        expect(row.figures?.loopDelayMaxMs, name).toBeGreaterThan(0)
+        expect(row.server?.rssMb, name).toBeGreaterThan(0)
+      }
+    }
+    const safeCreate = results.rows.find(
+      (r) => r.scenario === 'create' && r.mode === 'safe' && r.loop === 'closed',
+    )
+    expect(safeCreate?.figures?.journalFlushes).toBeGreaterThan(0)
+    expect(results.memory.maxAnonMb).toBeGreaterThan(0)
+    expect(results.memory.maxRssMb).toBeGreaterThanOrEqual(results.memory.maxAnonMb)
+    expect(results.memory.bytesPerMessage).toBeGreaterThan(1024)
+
+    expect(run.stdout).toMatch(/^scenario +mode +loop +load +req\/s +vs echo/m)
+    expect(run.stdout).toContain(`results: ${path.join(out, file!)}`)
+  }, 120_000)
+
+  it.each([
+    [['--duration-s', 'soon'], '--duration-s must be a positive number, not "soon"'],
+    [['--memory-messages', '1.5'], '--memory-messages must be a positive integer, not "1.5"'],
+    [['--read-threads', '0'], '--read-threads must be a positive integer, not "0"'],
+    [['--scenarios', 'create,nap'], 'unknown scenario(s): nap'],
+    [['--speed', 'max'], "Unknown option '--speed'"],
+  ])('refuses %j with exit code 2 and the usage', async (args, message) => {
+    const run = await bench(args)
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain(message)
+    expect(run.stderr).toContain('progressdb bench [options]')
+  })
+})
