@@ -50,8 +50,9 @@ export function renderTable(rows: readonly BenchRow[], baseline: BenchRow | unde
 }
 
 /**
- * The `srv stall ms` cell: the server's longest event-loop pause in the run, as the upper bound
- * of its /metrics bucket (`≤25`: between the next bound down and 25 ms).
+ * The `srv stall ms` cell: the server's greatest event-loop lateness in the run, as the upper
+ * bound of its /metrics bucket (`≤25`: between the next bound down and 25 ms). The sampler's
+ * timer is due every 20 ms, so `≤25` rules out a block over 45 ms, not a shorter one.
  */
 function stallBound(ms: number): string {
   if (ms === Infinity) return '>1000'

@@ -3,8 +3,9 @@ import { parseExposition } from '../metrics/exposition-parser.js'
 import type { Sample } from '../metrics/metrics-registry.js'
 
 /**
- * What a ProgressDB server's /metrics says of one measured run: the longest event-loop pause,
- * GC pause and journal flush within it, each as the upper bound of the histogram bucket it fell
+ * What a ProgressDB server's /metrics says of one measured run: the greatest event-loop lateness
+ * (runtime-metrics.ts: blocks over 20 ms show whole, less 20 ms), the longest GC pause and
+ * journal flush within it, each as the upper bound of the histogram bucket it fell
  * in (ms; Infinity past the last bound). Read from two scrapes, before and after the run.
  */
 export interface ServerFigures {

@@ -18,8 +18,10 @@ const GC_KINDS: Record<number, string> = {
 /**
  * The process's own figures: CPU, memory (RSS split into anonymous and file-backed, since LMDB's
  * mapped pages count in RSS; docs/operations.md), the event loop's lateness and the garbage
- * collector's pauses. A blocked event loop shows as one late sample as long as the block. Returns
- * a function that stops the sampling.
+ * collector's pauses. A block of the event loop shows as one late sample, the part of the block
+ * after the timer fell due: a block longer than the period shows as at least its length less the
+ * period, a shorter one in part or not at all (GC pauses are timed whole by their own
+ * histogram). Returns a function that stops the sampling.
  */
 export function registerRuntimeMetrics(registry: MetricsRegistry): () => void {
   // Worked out once: from the clock and the uptime, it would move by a rounding each scrape.
@@ -59,7 +61,7 @@ export function registerRuntimeMetrics(registry: MetricsRegistry): () => void {
   const lateness = registry
     .histogram(
       'nodejs_eventloop_delay_seconds',
-      `How late a timer due every ${LOOP_SAMPLE_MS} ms ran: the event loop's pauses (work, GC, a blocking call).`,
+      `How late a timer due every ${LOOP_SAMPLE_MS} ms ran: the event loop's blocks (work, GC, a blocking call), each seen from its timer's due time on.`,
       PAUSE_BUCKETS,
     )
     .labels()
