@@ -82,6 +82,30 @@ describe.each(['fast', 'safe'] as const)('SIGKILL while journal segments switch,
   })
 })
 
+describe('the journal on another device, through a symlink', () => {
+  it('keeps its segments where the link points and replays them after SIGKILL', async () => {
+    const dataDir = tempDir()
+    const elsewhere = tempDir()
+    const link = path.join(dataDir, 'journal')
+    fs.symlinkSync(elsewhere, link)
+    const first = await start(dataDir)
+    const workload = startWorkload(first.url, 'safe', 12, (n) => {
+      if (n === 400) first.child.kill('SIGKILL')
+    })
+    expect(await first.exited).toBe('SIGKILL')
+    await workload.done
+    // The server wrote through the link: the segments (and its lock) are in the other directory.
+    expect(listSegments(elsewhere).length).toBeGreaterThan(0)
+
+    const second = await start(dataDir)
+    const stored = await verifyAfterCrash(second.url, workload.acked)
+    expect(stored).toBeGreaterThanOrEqual(workload.acked.size)
+    // Recovery deletes replayed segments, never the link or the directory it points to.
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(fs.statSync(elsewhere).isDirectory()).toBe(true)
+  })
+})
+
 describe('SIGTERM', () => {
   it('lets in-flight requests finish and loses nothing acknowledged', async () => {
     const dataDir = tempDir()
