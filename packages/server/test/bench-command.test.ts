@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
+import { spawnServer } from '../src/bench/server-process.js'
 
 // `npm run bench` is the compiled CLI's `bench` command (npm test builds it first).
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url))
@@ -99,6 +100,60 @@ describe('progressdb bench', () => {
     expect(run.stdout).toMatch(/^scenario +mode +loop +load +req\/s +vs echo/m)
     expect(run.stdout).toContain(`results: ${path.join(out, file!)}`)
   }, 120_000)
+
+  it('targets a running server with --url, and reads its admin-only /metrics with --admin-key', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdb-bench-url-'))
+    const keys = { backend: 'b-key', frontend: 'f-key', signing: 's-key', admin: 'a-key' }
+    const server = await spawnServer({
+      args: ['--port', '0', '--data-dir', dataDir, '--log-level', 'warn'],
+      env: {
+        PROGRESSDB_BACKEND_KEYS: keys.backend,
+        PROGRESSDB_FRONTEND_KEYS: keys.frontend,
+        PROGRESSDB_SIGNING_KEYS: keys.signing,
+        PROGRESSDB_ADMIN_KEYS: keys.admin,
+        PROGRESSDB_METRICS: 'admin',
+      },
+    })
+    try {
+      const target = [
+        '--url',
+        server.url,
+        '--backend-key',
+        keys.backend,
+        '--frontend-key',
+        keys.frontend,
+        '--signing-key',
+        keys.signing,
+      ]
+      const short = ['--scenarios', 'create', '--duration-s', '0.3', '--out', path.join(out, 'url')]
+      const rowsOf = (stdout: string) => {
+        const file = /^results: (.+)$/m.exec(stdout)![1]!
+        return (JSON.parse(fs.readFileSync(file, 'utf8')) as { rows: ResultRow[] }).rows
+      }
+
+      // Without the admin key: measured all the same, without the server's figures, and said once.
+      const refused = await bench([...target, ...short])
+      expect(refused.code, refused.stderr).toBe(0)
+      expect(
+        refused.stderr.match(/\/metrics answered 401: the rows of .* have no srv stall ms/g),
+      ).toHaveLength(1)
+      const plain = rowsOf(refused.stdout)
+      expect(plain).toHaveLength(4)
+      for (const row of plain) {
+        expect(row.result.errors).toBe(0)
+        expect(row.figures).toBeUndefined()
+      }
+
+      const admitted = await bench([...target, '--admin-key', keys.admin, ...short])
+      expect(admitted.code, admitted.stderr).toBe(0)
+      expect(admitted.stderr).not.toContain('/metrics answered')
+      for (const row of rowsOf(admitted.stdout))
+        expect(row.figures?.loopDelayMaxMs).toBeGreaterThan(0)
+    } finally {
+      await server.stop()
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    }
+  }, 60_000)
 
   it.each([
     [['--duration-s', 'soon'], '--duration-s must be a positive number, not "soon"'],

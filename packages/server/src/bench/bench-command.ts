@@ -32,7 +32,8 @@ export const BENCH_USAGE = `progressdb bench [options]
   --read-threads N      threads of 10,000 messages for the read scenario (default 4)
   --out DIR             where results JSON goes (default bench/results)
   --profile DIR         run the servers under node --cpu-prof, writing .cpuprofile files to DIR
-  --url URL             target a running server instead (needs --backend-key, --frontend-key, --signing-key)`
+  --url URL             target a running server instead (needs --backend-key, --frontend-key, --signing-key)
+  --admin-key K         with --url, for its /metrics when server.metrics is admin`
 
 async function startBenchServer(workers: number, nodeArgs: readonly string[]): Promise<{ proc: ServerProcess; dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdb-bench-'))
@@ -56,15 +57,32 @@ async function startBenchServer(workers: number, nodeArgs: readonly string[]): P
   return { proc, dataDir }
 }
 
-function measuring(pid: number | undefined, url: string): ScenarioContext['measure'] {
+/**
+ * How each run against the server at `url` is measured: its process tree when the bench started
+ * it (`pid`), and its /metrics when it has them. `metrics.warn` (ProgressDB servers, not the
+ * echo) is told once why a scrape found no figures.
+ */
+function measuring(
+  pid: number | undefined,
+  url: string,
+  metrics: { adminKey?: string; warn?: (message: string) => void } = {},
+): ScenarioContext['measure'] {
+  let warned = false
+  const scrape = async () => {
+    const scraped = await scrapeMetrics(url, metrics.adminKey)
+    if ('samples' in scraped) return scraped.samples
+    if (metrics.warn && !warned) metrics.warn(`${scraped.missing}: the rows of ${url} have no srv stall ms`)
+    warned = true
+    return undefined
+  }
   return async (run: () => Promise<LoadResult>) => {
-    const metricsBefore = await scrapeMetrics(url)
+    const metricsBefore = await scrape()
     const before = pid === undefined ? undefined : sampleProcessTree(pid)
     let peakRss = before?.rssBytes ?? 0
     const sampler = pid === undefined ? undefined : setInterval(() => (peakRss = Math.max(peakRss, sampleProcessTree(pid).rssBytes)), 500)
     const result = await run()
     clearInterval(sampler)
-    const metricsAfter = metricsBefore && (await scrapeMetrics(url))
+    const metricsAfter = metricsBefore && (await scrape())
     const figures = metricsBefore && metricsAfter ? { figures: figuresBetween(metricsBefore, metricsAfter) } : {}
     if (pid === undefined || before === undefined) return { result, ...figures }
     const after = sampleProcessTree(pid)
@@ -109,6 +127,7 @@ function parseBenchArgs(argv: readonly string[]) {
         'backend-key': { type: 'string' },
         'frontend-key': { type: 'string' },
         'signing-key': { type: 'string' },
+        'admin-key': { type: 'string' },
         help: { type: 'boolean' },
       },
     })
@@ -152,10 +171,15 @@ export async function runBench(argv: readonly string[]): Promise<number> {
   const rows: BenchRow[] = []
   const extra: Record<string, unknown> = {}
   const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`)
+  /** A client of the ProgressDB server at `url`, with its runs measured (the process too: `pid`). */
+  const progressdb = (url: string, pid: number | undefined, keys: BenchKeys): ScenarioContext => ({
+    client: createBenchClient(url, keys, 64),
+    durationMs,
+    measure: measuring(pid, url, { adminKey: values['admin-key'], warn: log }),
+  })
 
   const runSuite = async (url: string, pid: number | undefined, keys: BenchKeys, prefix: string) => {
-    const client = createBenchClient(url, keys, 64)
-    const ctx: ScenarioContext = { client, durationMs, measure: measuring(pid, url) }
+    const ctx = progressdb(url, pid, keys)
     try {
       log('warming the server up')
       await warmUpServer(ctx, prefix)
@@ -173,7 +197,7 @@ export async function runBench(argv: readonly string[]): Promise<number> {
         rows.push(...(await run()))
       }
     } finally {
-      await client.close()
+      await ctx.client.close()
     }
   }
 
@@ -193,22 +217,20 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     if (chosen.has('workers'))
       await withServer(2, nodeArgs, async (url, pid) => {
         log('create with 2 workers')
-        const client = createBenchClient(url, KEYS, 64)
-        const ctx: ScenarioContext = { client, durationMs, measure: measuring(pid, url) }
+        const ctx = progressdb(url, pid, KEYS)
         await warmUpServer(ctx, 'w2')
         const created = await createScenario(ctx, 'w2')
         rows.push(...created.filter((r) => r.loop === 'closed').map((r) => ({ ...r, scenario: 'create, 2 workers' })))
-        await client.close()
+        await ctx.client.close()
       })
     if (chosen.has('memory'))
       await withServer(1, nodeArgs, async (url, pid, dataDir) => {
         log(`memory: ${memoryMessages} creates`)
-        const client = createBenchClient(url, KEYS, 64)
-        const ctx: ScenarioContext = { client, durationMs, measure: measuring(pid, url) }
+        const ctx = progressdb(url, pid, KEYS)
         const memory = await memoryScenario(ctx, pid, dataDir, memoryMessages)
         rows.push(memory.row)
         extra.memory = { maxRssMb: memory.maxRssMb, maxAnonMb: memory.maxAnonMb, bytesPerMessage: memory.bytesPerMessage, rssTimelineMb: memory.rssTimeline }
-        await client.close()
+        await ctx.client.close()
       })
   }
 

@@ -1,4 +1,5 @@
 import http from 'node:http'
+import https from 'node:https'
 import { parseExposition } from '../metrics/exposition-parser.js'
 import type { Sample } from '../metrics/metrics-registry.js'
 
@@ -15,30 +16,34 @@ export interface ServerFigures {
   journalFlushes: number
 }
 
+/** A scrape of /metrics: its samples, or why there are none (said once per server by the bench). */
+export type Scrape = { samples: Sample[] } | { missing: string }
+
 /**
- * The server's /metrics samples, or undefined when it has none (the echo server, `off`). Read
- * with node:http on a connection of its own: the global `fetch` left the load generator ~2 points
- * of a core busier in the runs after it (measured in the create scenario).
+ * Reads the server's /metrics (with `adminKey` as a bearer token when given, for
+ * `server.metrics: admin`). Read with node:http(s) on a connection of its own: the global
+ * `fetch` left the load generator ~2 points of a core busier in the runs after it (measured in
+ * the create scenario).
  */
-export function scrapeMetrics(url: string): Promise<Sample[] | undefined> {
+export function scrapeMetrics(url: string, adminKey?: string): Promise<Scrape> {
   return new Promise((resolve) => {
-    const req = http.get(`${url}/metrics`, { agent: false }, (res) => {
+    const target = new URL('/metrics', url)
+    const get = target.protocol === 'https:' ? https.get : http.get
+    const headers = adminKey ? { authorization: `Bearer ${adminKey}` } : {}
+    const req = get(target, { agent: false, headers }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (chunk: Buffer) => chunks.push(chunk))
       res.on('end', () => {
+        if (res.statusCode !== 200) return resolve({ missing: `/metrics answered ${res.statusCode}` })
         try {
-          resolve(
-            res.statusCode === 200
-              ? parseExposition(Buffer.concat(chunks).toString('utf8'))
-              : undefined,
-          )
-        } catch {
-          resolve(undefined)
+          resolve({ samples: parseExposition(Buffer.concat(chunks).toString('utf8')) })
+        } catch (error) {
+          resolve({ missing: `/metrics could not be parsed: ${(error as Error).message}` })
         }
       })
-      res.on('error', () => resolve(undefined))
+      res.on('error', (error) => resolve({ missing: `/metrics: ${error.message}` }))
     })
-    req.on('error', () => resolve(undefined))
+    req.on('error', (error) => resolve({ missing: `/metrics: ${error.message}` }))
   })
 }
 
