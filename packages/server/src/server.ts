@@ -53,17 +53,15 @@ export interface RunningServer {
 }
 
 /** Opens the store and serves the v1 API until `close()`. */
-export async function startServer(
-  config: Config,
-  options: StartOptions = {},
-): Promise<RunningServer> {
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logging.level)
   const clock = options.clock ?? systemClock
   const { auth, devKeys } = resolveKeys(config)
   const hub: ChangeHub = createChangeHub(createClusterRelay(() => hub.deliver))
   const subscriptions = createSubscriptionRegistry()
   // `off` records nothing: no route, no sampling, no per-request figures.
-  const metrics = config.server.metrics === 'off' ? undefined : createServerMetrics()
+  const metricsAccess = config.server.metrics
+  const metrics = metricsAccess === 'off' ? undefined : { access: metricsAccess, ...createServerMetrics() }
   const presence: PresenceHub = createPresenceHub(
     config.realtime.typingTimeoutMs,
     createPresenceRelay(() => presence),
@@ -110,38 +108,20 @@ export async function startServer(
     ...backendRoutes(deps),
     ...adminRoutes(deps),
     ...webhookRoutes(webhooks.admin),
-    ...(metrics && config.server.metrics !== 'off'
-      ? metricsRoutes(
-          config.server.metrics,
-          createMetricsExposition(() => metrics.registry.snapshot()),
-        )
-      : []),
+    ...(metrics ? metricsRoutes(metrics.access, createMetricsExposition(() => metrics.registry.snapshot())) : []),
   ]
   const openapi = buildOpenApi(routes, SERVER_VERSION)
   const limiterClock = () => clock.now()
-  const userLimiter = createRateLimiter(
-    { perSecond: config.rateLimit.userPerSecond, burst: config.rateLimit.userBurst },
-    limiterClock,
-  )
-  const keyLimiter = createRateLimiter(
-    { perSecond: config.rateLimit.keyPerSecond, burst: config.rateLimit.keyBurst },
-    limiterClock,
-  )
+  const userLimiter = createRateLimiter({ perSecond: config.rateLimit.userPerSecond, burst: config.rateLimit.userBurst }, limiterClock)
+  const keyLimiter = createRateLimiter({ perSecond: config.rateLimit.keyPerSecond, burst: config.rateLimit.keyBurst }, limiterClock)
   const sweep = setInterval(() => (userLimiter.sweep(), keyLimiter.sweep()), 10_000).unref()
   const idleMs = config.realtime.streamIdleAbortMs
-  const idleStreams = setInterval(
-    () => {
-      chat
-        .abortIdleStreams(idleMs)
-        .catch((error: unknown) => log.error('idle stream sweep failed', { err: error }))
-    },
-    Math.min(30_000, Math.ceil(idleMs / 4)),
-  ).unref()
+  const idleStreams = setInterval(() => {
+    chat.abortIdleStreams(idleMs).catch((error: unknown) => log.error('idle stream sweep failed', { err: error }))
+  }, Math.min(30_000, Math.ceil(idleMs / 4))).unref()
   // Ephemeral messages are removed within about a second of expiring.
   const expiry = setInterval(() => {
-    chat
-      .expireEphemeralMessages()
-      .catch((error: unknown) => log.error('expiry sweep failed', { err: error }))
+    chat.expireEphemeralMessages().catch((error: unknown) => log.error('expiry sweep failed', { err: error }))
   }, 1000).unref()
 
   const inFlight = new Set<http.ServerResponse>()
@@ -165,14 +145,11 @@ export async function startServer(
     serverTiming: config.server.serverTiming,
     metrics: metrics?.http,
   })
-  const server = http.createServer(
-    { keepAliveTimeout: 65_000, requestTimeout: 120_000 },
-    (req, res) => {
-      inFlight.add(res)
-      res.on('close', () => inFlight.delete(res))
-      listener(req, res)
-    },
-  )
+  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, (req, res) => {
+    inFlight.add(res)
+    res.on('close', () => inFlight.delete(res))
+    listener(req, res)
+  })
   const gateway = attachWebSocketGateway(server, deps, authDeps, log)
   metrics?.collect({
     websocketConnections: () => gateway.connections(),
@@ -182,14 +159,8 @@ export async function startServer(
   })
   server.on('clientError', (error, socket) => {
     if (!socket.writable) return socket.destroy()
-    const body = JSON.stringify({
-      error: 'Malformed HTTP request.',
-      code: 'VALIDATION_FAILED',
-      request_id: 'none',
-    })
-    socket.end(
-      `HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
-    )
+    const body = JSON.stringify({ error: 'Malformed HTTP request.', code: 'VALIDATION_FAILED', request_id: 'none' })
+    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`)
     log.debug('client error', { code: (error as NodeJS.ErrnoException).code })
   })
   await new Promise<void>((resolve, reject) => {
@@ -201,11 +172,7 @@ export async function startServer(
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
   ready = true
   webhooks.dispatcher.start()
-  log.info('listening', {
-    url,
-    data_dir: config.storage.dataDir,
-    durability: config.storage.durability,
-  })
+  log.info('listening', { url, data_dir: config.storage.dataDir, durability: config.storage.durability })
 
   let closing: Promise<void> | undefined
   const close = () =>
@@ -234,19 +201,9 @@ function prefixed(prefix: string, values: object): Record<string, number> {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [prefix + k, Number(v)]))
 }
 
-function resolveKeys(config: Config): {
-  auth: {
-    backendKeys: readonly string[]
-    frontendKeys: readonly string[]
-    adminKeys: readonly string[]
-    signingKeys: readonly string[]
-  }
-  devKeys: DevKeys | undefined
-} {
+function resolveKeys(config: Config): { auth: { backendKeys: readonly string[]; frontendKeys: readonly string[]; adminKeys: readonly string[]; signingKeys: readonly string[] }; devKeys: DevKeys | undefined } {
   const a = config.auth
-  const none = [a.backendKeys, a.frontendKeys, a.adminKeys, a.signingKeys].every(
-    (l) => l.length === 0,
-  )
+  const none = [a.backendKeys, a.frontendKeys, a.adminKeys, a.signingKeys].every((l) => l.length === 0)
   if (!none) return { auth: a, devKeys: undefined }
   const { keys } = loadOrCreateDevKeys(config.storage.dataDir)
   return {

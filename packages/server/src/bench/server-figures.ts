@@ -1,6 +1,6 @@
 import http from 'node:http'
 import https from 'node:https'
-import { parseExposition } from '../metrics/exposition-parser.js'
+import { parseExposition, sumOf } from '../metrics/exposition-parser.js'
 import type { Sample } from '../metrics/metrics-registry.js'
 
 /**
@@ -53,8 +53,8 @@ export function figuresBetween(before: readonly Sample[], after: readonly Sample
     gcPauseMaxMs: maxBetween(before, after, 'nodejs_gc_duration_seconds'),
     journalFlushMaxMs: maxBetween(before, after, 'progressdb_journal_flush_duration_seconds'),
     journalFlushes:
-      countOf(after, 'progressdb_journal_flush_duration_seconds') -
-      countOf(before, 'progressdb_journal_flush_duration_seconds'),
+      sumOf(after, 'progressdb_journal_flush_duration_seconds_count') -
+      sumOf(before, 'progressdb_journal_flush_duration_seconds_count'),
   }
 }
 
@@ -82,10 +82,4 @@ function maxBetween(
   const total = bounds.at(-1)?.n ?? 0
   if (total === 0) return 0
   return bounds.find((b) => b.n === total)!.le * 1000
-}
-
-function countOf(samples: readonly Sample[], histogram: string): number {
-  let n = 0
-  for (const s of samples) if (s.name === `${histogram}_count`) n += s.value
-  return n
 }

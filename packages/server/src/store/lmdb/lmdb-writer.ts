@@ -53,4 +53,3 @@ export function createDirectWriter(layout: LmdbLayout, journalDir: string, obser
     },
   }
 }
-
