@@ -13,7 +13,7 @@ afterAll(() => fs.rmSync(out, { recursive: true, force: true }))
 
 function bench(
   args: readonly string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
+): Promise<{ code: number | null; stdout: string; stderr: string; pid: number }> {
   const child = spawn(process.execPath, [MAIN, 'bench', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -21,7 +21,7 @@ function bench(
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })))
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr, pid: child.pid! })))
 }
 
 interface ResultRow {
@@ -53,7 +53,7 @@ describe('progressdb bench', () => {
     const results = JSON.parse(fs.readFileSync(path.join(out, file!), 'utf8')) as {
       machine: { nproc: number }
       rows: ResultRow[]
-      memory: { maxRssMb: number; maxAnonMb: number; bytesPerMessage: number }
+      memory: { maxRssMb: number; maxAnonMb: number; bytesPerMessage: number; diskReadMb: number }
     }
     expect(results.machine.nproc).toBeGreaterThan(0)
     const scenarios = new Set(results.rows.map((r) => r.scenario))
@@ -96,6 +96,7 @@ describe('progressdb bench', () => {
     expect(results.memory.maxAnonMb).toBeGreaterThan(0)
     expect(results.memory.maxRssMb).toBeGreaterThanOrEqual(results.memory.maxAnonMb)
     expect(results.memory.bytesPerMessage).toBeGreaterThan(1024)
+    expect(results.memory.diskReadMb).toBeGreaterThanOrEqual(0)
 
     expect(run.stdout).toMatch(/^scenario +mode +loop +load +req\/s +vs echo/m)
     expect(run.stdout).toContain(`results: ${path.join(out, file!)}`)
@@ -155,12 +156,48 @@ describe('progressdb bench', () => {
     }
   }, 60_000)
 
+  it('runs the memory scenario under --memory-limit-mb where a memory cgroup can be made, and says why not where it cannot', async () => {
+    const dir = path.join(out, 'limited')
+    const run = await bench(['--scenarios', 'memory', '--memory-messages', '2000', '--memory-limit-mb', '256', '--out', dir])
+    if (run.code === 2) {
+      // No root, or no writable cgroup memory controller: refused before anything ran.
+      expect(run.stderr).toContain('--memory-limit-mb needs a cgroup with a memory limit, which cannot be made here: ')
+      expect(fs.existsSync(dir)).toBe(false)
+      return
+    }
+    expect(run.code, run.stderr).toBe(0)
+    const [file] = fs.readdirSync(dir)
+    const { memory } = JSON.parse(fs.readFileSync(path.join(dir, file!), 'utf8')) as {
+      memory: { limit: { limitMb: number; peakMb?: number; oomKills: number } }
+    }
+    expect(memory.limit.limitMb).toBe(256)
+    expect(memory.limit.oomKills).toBe(0)
+    // The kernel charged the server (when it reports a peak) and held it under the limit.
+    if (memory.limit.peakMb !== undefined) {
+      expect(memory.limit.peakMb).toBeGreaterThan(0)
+      expect(memory.limit.peakMb).toBeLessThanOrEqual(256)
+    }
+    expect(run.stdout).toContain('limit 256 MB, charged at most')
+    // The group is removed with the server.
+    const groups = ['/sys/fs/cgroup', '/sys/fs/cgroup/memory'].map((root) => path.join(root, `progressdb-bench-${run.pid}`))
+    for (const group of groups) expect(fs.existsSync(group), group).toBe(false)
+  }, 60_000)
+
   it.each([
     [['--duration-s', 'soon'], '--duration-s must be a positive number, not "soon"'],
     [['--memory-messages', '1.5'], '--memory-messages must be a positive integer, not "1.5"'],
     [['--read-threads', '0'], '--read-threads must be a positive integer, not "0"'],
     [['--scenarios', 'create,nap'], 'unknown scenario(s): nap'],
     [['--speed', 'max'], "Unknown option '--speed'"],
+    [['--memory-limit-mb', 'lots'], '--memory-limit-mb must be a positive integer, not "lots"'],
+    [
+      ['--memory-limit-mb', '300', '--scenarios', 'create'],
+      '--memory-limit-mb applies to the memory scenario, which --scenarios leaves out',
+    ],
+    [
+      ['--memory-limit-mb', '300', '--url', 'http://127.0.0.1:1'],
+      '--memory-limit-mb limits a server the bench starts; it cannot limit the one at --url',
+    ],
   ])('refuses %j with exit code 2 and the usage', async (args, message) => {
     const run = await bench(args)
     expect(run.code).toBe(2)

@@ -16,6 +16,7 @@ import {
   type ScenarioContext,
 } from './bench-scenarios.js'
 import type { LoadResult } from './load-loop.js'
+import { createMemoryCgroup, MemoryCgroupUnavailable, type MemoryCgroup } from './memory-cgroup.js'
 import { memoryScenario } from './memory-scenario.js'
 import { fanOutScenario, streamingScenario } from './realtime-scenarios.js'
 import { sampleProcessTree, spawnServer, type ServerProcess } from './server-process.js'
@@ -29,19 +30,29 @@ export const BENCH_USAGE = `progressdb bench [options]
   --scenarios LIST      comma-separated, of: ${ALL.join(', ')} (default: all)
   --duration-s N        seconds per measured run (default 8)
   --memory-messages N   creates in the memory run (default 1000000)
+  --memory-limit-mb N   run the memory scenario's server in a cgroup with this memory limit
+                        (page cache included, like a container's; needs root and cgroup access)
   --read-threads N      threads of 10,000 messages for the read scenario (default 4)
   --out DIR             where results JSON goes (default bench/results)
   --profile DIR         run the servers under node --cpu-prof, writing .cpuprofile files to DIR
   --url URL             target a running server instead (needs --backend-key, --frontend-key, --signing-key)
   --admin-key K         with --url, for its /metrics when server.metrics is admin`
 
-async function startBenchServer(workers: number, nodeArgs: readonly string[]): Promise<{ proc: ServerProcess; dataDir: string }> {
+/** How the bench starts a server: its worker count, node's options, and a cgroup to run in. */
+interface BenchServerOptions {
+  workers: number
+  nodeArgs: readonly string[]
+  cgroup?: MemoryCgroup
+}
+
+async function startBenchServer({ workers, nodeArgs, cgroup }: BenchServerOptions): Promise<{ proc: ServerProcess; dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pdb-bench-'))
   const args = ['--port', '0', '--data-dir', dataDir, '--log-level', 'warn']
   if (workers > 1) args.push('--workers', String(workers))
   const proc = await spawnServer({
     args,
     nodeArgs,
+    cgroup: cgroup?.dir,
     env: {
       PROGRESSDB_BACKEND_KEYS: KEYS.backend,
       PROGRESSDB_FRONTEND_KEYS: KEYS.frontend,
@@ -92,11 +103,10 @@ function measuring(
 }
 
 async function withServer<T>(
-  workers: number,
-  nodeArgs: readonly string[],
+  server: BenchServerOptions,
   body: (url: string, pid: number, dataDir: string) => Promise<T>,
 ): Promise<T> {
-  const { proc, dataDir } = await startBenchServer(workers, nodeArgs)
+  const { proc, dataDir } = await startBenchServer(server)
   try {
     return await body(proc.url, proc.child.pid!, dataDir)
   } finally {
@@ -120,6 +130,7 @@ function parseBenchArgs(argv: readonly string[]) {
         scenarios: { type: 'string' },
         'duration-s': { type: 'string', default: '8' },
         'memory-messages': { type: 'string', default: '1000000' },
+        'memory-limit-mb': { type: 'string' },
         'read-threads': { type: 'string', default: '4' },
         out: { type: 'string', default: 'bench/results' },
         profile: { type: 'string' },
@@ -138,17 +149,24 @@ function parseBenchArgs(argv: readonly string[]) {
   const chosen = new Set(values.scenarios ? values.scenarios.split(',') : ALL)
   const unknown = [...chosen].filter((s) => !(ALL as readonly string[]).includes(s))
   if (unknown.length) throw new BenchUsageError(`unknown scenario(s): ${unknown.join(', ')}`)
-  const positive = (flag: 'duration-s' | 'memory-messages' | 'read-threads', integer: boolean): number => {
+  const positive = (flag: 'duration-s' | 'memory-messages' | 'memory-limit-mb' | 'read-threads', integer: boolean): number => {
     const n = Number(values[flag])
     if (!(n > 0) || !Number.isFinite(n) || (integer && !Number.isInteger(n)))
       throw new BenchUsageError(`--${flag} must be a positive ${integer ? 'integer' : 'number'}, not "${values[flag]}"`)
     return n
+  }
+  const memoryLimit = (): number | undefined => {
+    if (values['memory-limit-mb'] === undefined) return undefined
+    if (values.url) throw new BenchUsageError('--memory-limit-mb limits a server the bench starts; it cannot limit the one at --url')
+    if (!chosen.has('memory')) throw new BenchUsageError('--memory-limit-mb applies to the memory scenario, which --scenarios leaves out')
+    return positive('memory-limit-mb', true)
   }
   return {
     values,
     chosen,
     durationMs: positive('duration-s', false) * 1000,
     memoryMessages: positive('memory-messages', true),
+    memoryLimitMb: memoryLimit(),
     readThreads: positive('read-threads', true),
   }
 }
@@ -162,11 +180,29 @@ export async function runBench(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${error.message}\n\n${BENCH_USAGE}\n`)
     return 2
   }
-  const { values, chosen, durationMs, memoryMessages, readThreads } = options
+  const { values, memoryLimitMb } = options
   if (values.help) {
     process.stdout.write(BENCH_USAGE + '\n')
     return 0
   }
+  let cgroup: MemoryCgroup | undefined
+  try {
+    // Made before any scenario runs, so a machine that cannot limit memory says so at once.
+    if (memoryLimitMb !== undefined) cgroup = createMemoryCgroup(memoryLimitMb * (1 << 20))
+  } catch (error) {
+    if (!(error instanceof MemoryCgroupUnavailable)) throw error
+    process.stderr.write(`--memory-limit-mb needs a cgroup with a memory limit, which cannot be made here: ${error.message}\n`)
+    return 2
+  }
+  try {
+    return await runScenarios(options, cgroup)
+  } finally {
+    cgroup?.remove()
+  }
+}
+
+async function runScenarios(options: ReturnType<typeof parseBenchArgs>, cgroup: MemoryCgroup | undefined): Promise<number> {
+  const { values, chosen, durationMs, memoryMessages, readThreads } = options
   const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(values.profile)}`] : []
   const rows: BenchRow[] = []
   const extra: Record<string, unknown> = {}
@@ -213,9 +249,9 @@ export async function runBench(argv: readonly string[]): Promise<number> {
       await client.close()
       await echo.stop()
     }
-    await withServer(1, nodeArgs, (url, pid) => runSuite(url, pid, KEYS, 'w1'))
+    await withServer({ workers: 1, nodeArgs }, (url, pid) => runSuite(url, pid, KEYS, 'w1'))
     if (chosen.has('workers'))
-      await withServer(2, nodeArgs, async (url, pid) => {
+      await withServer({ workers: 2, nodeArgs }, async (url, pid) => {
         log('create with 2 workers')
         const ctx = progressdb(url, pid, KEYS)
         await warmUpServer(ctx, 'w2')
@@ -224,12 +260,12 @@ export async function runBench(argv: readonly string[]): Promise<number> {
         await ctx.client.close()
       })
     if (chosen.has('memory'))
-      await withServer(1, nodeArgs, async (url, pid, dataDir) => {
-        log(`memory: ${memoryMessages} creates`)
+      await withServer({ workers: 1, nodeArgs, cgroup }, async (url, pid, dataDir) => {
+        log(`memory: ${memoryMessages} creates${cgroup ? ` under a ${cgroup.limitBytes / (1 << 20)} MB memory limit` : ''}`)
         const ctx = progressdb(url, pid, KEYS)
-        const memory = await memoryScenario(ctx, pid, dataDir, memoryMessages)
-        rows.push(memory.row)
-        extra.memory = { maxRssMb: memory.maxRssMb, maxAnonMb: memory.maxAnonMb, bytesPerMessage: memory.bytesPerMessage, rssTimelineMb: memory.rssTimeline }
+        const { row, ...memory } = await memoryScenario(ctx, pid, dataDir, memoryMessages, cgroup)
+        rows.push(row)
+        extra.memory = memory
         await ctx.client.close()
       })
   }

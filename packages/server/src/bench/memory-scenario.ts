@@ -3,7 +3,17 @@ import path from 'node:path'
 import { BODY_1KB } from './bench-fixture.js'
 import { runClosedLoop } from './load-loop.js'
 import type { BenchRow, ScenarioContext } from './bench-scenarios.js'
+import type { MemoryCgroup } from './memory-cgroup.js'
 import { sampleProcessTree } from './server-process.js'
+
+/** Bytes the process had the storage layer read for it (page cache misses), from /proc; undefined once it has exited. */
+function diskReadBytes(pid: number): number | undefined {
+  try {
+    return Number(/^read_bytes: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0)
+  } catch {
+    return undefined
+  }
+}
 
 function dirBytes(dir: string): number {
   let total = 0
@@ -18,28 +28,35 @@ function dirBytes(dir: string): number {
  * `count` creates as fast as they go, measured like every run (ctx.measure: CPU, peak RSS, the
  * server's /metrics) and with the RSS, anonymous part included, sampled every second for the
  * JSON's timeline: memory must stay bounded, and the data directory must grow linearly
- * (reported as bytes per message).
+ * (reported as bytes per message). When the server runs in a memory `cgroup`, the row also says
+ * its limit, the most the kernel charged the group (page cache included) and any OOM kill.
  */
 export async function memoryScenario(
   ctx: ScenarioContext,
   serverPid: number,
   dataDir: string,
   count: number,
+  cgroup?: MemoryCgroup,
 ): Promise<{
   row: BenchRow
   maxRssMb: number
   maxAnonMb: number
   bytesPerMessage: number
-  rssTimeline: number[]
+  /** Undefined when the server exited during the run (an OOM kill under a limit, say). */
+  diskReadMb?: number
+  rssTimelineMb: number[]
+  limit?: { limitMb: number; peakMb?: number; oomKills: number }
 }> {
   const before = dirBytes(dataDir)
+  const mb = (bytes: number) => bytes / (1 << 20)
   const timeline: number[] = []
   const anonTimeline: number[] = []
   const sample = () => {
     const { rssBytes, anonBytes } = sampleProcessTree(serverPid)
-    timeline.push(rssBytes / (1 << 20))
-    anonTimeline.push(anonBytes / (1 << 20))
+    timeline.push(mb(rssBytes))
+    anonTimeline.push(mb(anonBytes))
   }
+  const readBefore = diskReadBytes(serverPid) ?? 0
   const sampler = setInterval(sample, 1000)
   const measured = await ctx.measure(() =>
     runClosedLoop(
@@ -50,9 +67,16 @@ export async function memoryScenario(
   )
   clearInterval(sampler)
   sample()
+  const readAfter = diskReadBytes(serverPid)
+  const diskReadMb = readAfter === undefined ? undefined : mb(readAfter - readBefore)
   const bytesPerMessage = (dirBytes(dataDir) - before) / Math.max(1, measured.result.requests)
   const maxRssMb = Math.max(...timeline, measured.server?.rssMb ?? 0)
   const maxAnonMb = Math.max(...anonTimeline)
+  const peak = cgroup?.peakBytes()
+  const limit = cgroup && { limitMb: mb(cgroup.limitBytes), peakMb: peak === undefined ? undefined : mb(peak), oomKills: cgroup.oomKills() }
+  const limitNote = limit
+    ? `; limit ${limit.limitMb} MB, charged at most ${limit.peakMb?.toFixed(0) ?? '(not reported)'} MB${limit.oomKills ? `, ${limit.oomKills} OOM kill(s)` : ''}`
+    : ''
   return {
     row: {
       scenario: `memory ${count.toLocaleString('en')} creates`,
@@ -61,11 +85,13 @@ export async function memoryScenario(
       load: '64 conns',
       ...measured,
       server: measured.server && { ...measured.server, rssMb: maxRssMb },
-      note: `max RSS ${maxRssMb.toFixed(0)} MB (anon ${maxAnonMb.toFixed(0)} MB), ${bytesPerMessage.toFixed(0)} B/message on disk`,
+      note: `max RSS ${maxRssMb.toFixed(0)} MB (anon ${maxAnonMb.toFixed(0)} MB), ${bytesPerMessage.toFixed(0)} B/message on disk, ${diskReadMb === undefined ? 'the server exited during the run' : `${diskReadMb.toFixed(0)} MB read from it`}${limitNote}`,
     },
     maxRssMb,
     maxAnonMb,
     bytesPerMessage,
-    rssTimeline: timeline.map((mb) => Math.round(mb)),
+    diskReadMb,
+    rssTimelineMb: timeline.map(Math.round),
+    ...(limit && { limit }),
   }
 }

@@ -26,6 +26,8 @@ export interface SpawnOptions {
   script?: string
   /** Options for node itself, before the script (e.g. `--cpu-prof`). */
   nodeArgs?: readonly string[]
+  /** A cgroup directory the process joins before node starts (memory-cgroup.ts). */
+  cgroup?: string
   startTimeoutMs?: number
 }
 
@@ -36,7 +38,11 @@ export interface SpawnOptions {
 export function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   const script = options.script ?? MAIN
   const args = [...(options.nodeArgs ?? []), script, ...(options.script ? [] : ['serve']), ...options.args]
-  const child = spawn(process.execPath, args, {
+  // Joining through a shell that then execs node puts every byte node allocates in the group.
+  const [command, argv]: [string, string[]] = options.cgroup
+    ? ['/bin/sh', ['-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', options.cgroup, process.execPath, ...args]]
+    : [process.execPath, args]
+  const child = spawn(command, argv, {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
