@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -22,6 +23,12 @@ export interface MemoryCgroup {
   /** Removes the group; its processes must have exited. */
   remove(): void
 }
+
+/**
+ * A `sh -c` script by which the shell joins the group given as `$0` (its process id goes into the
+ * group's `cgroup.procs`); whatever it execs next runs in the group from its first byte.
+ */
+export const JOIN_CGROUP = 'echo $$ > "$0/cgroup.procs"'
 
 /** The cgroup cannot be made here; the message says why. */
 export class MemoryCgroupUnavailable extends Error {}
@@ -86,6 +93,10 @@ export function createMemoryCgroup(limitBytes: number): MemoryCgroup {
       // cgroup v2 offers a child the memory files only once the parent delegates the controller.
       if (!fs.existsSync(path.join(dir, limitFile))) fs.writeFileSync(path.join(parent, 'cgroup.subtree_control'), '+memory')
       fs.writeFileSync(path.join(dir, limitFile), String(limitBytes))
+      // A process must be able to join, the way the server will (server-process.ts): a short
+      // shell tries it now, so a group that refuses members is found before anything runs.
+      const joined = spawnSync('/bin/sh', ['-c', JOIN_CGROUP, dir], { encoding: 'utf8' })
+      if (joined.status !== 0) throw new Error(`a process cannot join ${dir}: ${joined.stderr.trim() || `exit ${joined.status}`}`)
     } catch (error) {
       fs.rmdirSync(dir)
       throw error

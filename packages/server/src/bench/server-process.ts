@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { JOIN_CGROUP } from './memory-cgroup.js'
 
 // The compiled CLI, also when this module runs from source under the test runner.
 const here = fileURLToPath(import.meta.url)
@@ -40,7 +41,7 @@ export function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   const args = [...(options.nodeArgs ?? []), script, ...(options.script ? [] : ['serve']), ...options.args]
   // Joining through a shell that then execs node puts every byte node allocates in the group.
   const [command, argv]: [string, string[]] = options.cgroup
-    ? ['/bin/sh', ['-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', options.cgroup, process.execPath, ...args]]
+    ? ['/bin/sh', ['-c', `${JOIN_CGROUP} && exec "$@"`, options.cgroup, process.execPath, ...args]]
     : [process.execPath, args]
   const child = spawn(command, argv, {
     env: { ...process.env, ...options.env },
