@@ -95,7 +95,9 @@ function measuring(
     clearInterval(sampler)
     const metricsAfter = metricsBefore && (await scrape())
     const figures = metricsBefore && metricsAfter ? { figures: figuresBetween(metricsBefore, metricsAfter) } : {}
-    if (pid === undefined || before === undefined) return { result, ...figures }
+    // A server that died during the run (OOM-killed under --memory-limit-mb, say) has no CPU
+    // time left to read: its row shows none rather than a negative share.
+    if (pid === undefined || before === undefined || !fs.existsSync(`/proc/${pid}`)) return { result, ...figures }
     const after = sampleProcessTree(pid)
     peakRss = Math.max(peakRss, after.rssBytes)
     return { result, server: { cpuPercent: ((after.cpuS - before.cpuS) / result.durationS) * 100, rssMb: peakRss / (1 << 20) }, ...figures }
