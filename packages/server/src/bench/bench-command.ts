@@ -90,15 +90,15 @@ function measuring(
     const metricsBefore = await scrape()
     const before = pid === undefined ? undefined : sampleProcessTree(pid)
     let peakRss = before?.rssBytes ?? 0
-    const sampler = pid === undefined ? undefined : setInterval(() => (peakRss = Math.max(peakRss, sampleProcessTree(pid).rssBytes)), 500)
+    const sampler = pid === undefined ? undefined : setInterval(() => (peakRss = Math.max(peakRss, sampleProcessTree(pid)?.rssBytes ?? 0)), 500)
     const result = await run()
     clearInterval(sampler)
     const metricsAfter = metricsBefore && (await scrape())
     const figures = metricsBefore && metricsAfter ? { figures: figuresBetween(metricsBefore, metricsAfter) } : {}
     // A server that died during the run (OOM-killed under --memory-limit-mb, say) has no CPU
-    // time left to read: its row shows none rather than a negative share.
-    if (pid === undefined || before === undefined || !fs.existsSync(`/proc/${pid}`)) return { result, ...figures }
-    const after = sampleProcessTree(pid)
+    // time left to read: its row shows none.
+    const after = pid === undefined ? undefined : sampleProcessTree(pid)
+    if (before === undefined || after === undefined) return { result, ...figures }
     peakRss = Math.max(peakRss, after.rssBytes)
     return { result, server: { cpuPercent: ((after.cpuS - before.cpuS) / result.durationS) * 100, rssMb: peakRss / (1 << 20) }, ...figures }
   }

@@ -6,15 +6,6 @@ import type { BenchRow, ScenarioContext } from './bench-scenarios.js'
 import type { MemoryCgroup } from './memory-cgroup.js'
 import { sampleProcessTree } from './server-process.js'
 
-/** Bytes the process had the storage layer read for it (page cache misses), from /proc; undefined once it has exited. */
-function diskReadBytes(pid: number): number | undefined {
-  try {
-    return Number(/^read_bytes: (\d+)$/m.exec(fs.readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0)
-  } catch {
-    return undefined
-  }
-}
-
 function dirBytes(dir: string): number {
   let total = 0
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -52,11 +43,14 @@ export async function memoryScenario(
   const timeline: number[] = []
   const anonTimeline: number[] = []
   const sample = () => {
-    const { rssBytes, anonBytes } = sampleProcessTree(serverPid)
-    timeline.push(mb(rssBytes))
-    anonTimeline.push(mb(anonBytes))
+    const now = sampleProcessTree(serverPid)
+    if (now) {
+      timeline.push(mb(now.rssBytes))
+      anonTimeline.push(mb(now.anonBytes))
+    }
+    return now
   }
-  const readBefore = diskReadBytes(serverPid) ?? 0
+  const readBefore = sample()?.diskReadBytes ?? 0
   const sampler = setInterval(sample, 1000)
   const measured = await ctx.measure(() =>
     runClosedLoop(
@@ -66,8 +60,7 @@ export async function memoryScenario(
     ),
   )
   clearInterval(sampler)
-  sample()
-  const readAfter = diskReadBytes(serverPid)
+  const readAfter = sample()?.diskReadBytes
   const diskReadMb = readAfter === undefined ? undefined : mb(readAfter - readBefore)
   const bytesPerMessage = (dirBytes(dataDir) - before) / Math.max(1, measured.result.requests)
   const maxRssMb = Math.max(...timeline, measured.server?.rssMb ?? 0)

@@ -99,26 +99,37 @@ function childrenOf(pid: number): number[] {
   return out
 }
 
+/** What /proc says of a process and its children, summed. */
+export interface ProcessSample {
+  cpuS: number
+  rssBytes: number
+  /** The processes' own memory (heap, buffers); the rest of RSS is mostly LMDB's mapped file. */
+  anonBytes: number
+  /** What the storage layer read for them: page cache misses (`read_bytes` in /proc/<pid>/io). */
+  diskReadBytes: number
+}
+
 /**
- * CPU seconds and RSS bytes of a process and its children (the workers), from /proc. RSS is
- * split too: `anonBytes` is the processes' own memory (heap, buffers), the rest is mostly
- * file-backed pages of LMDB's memory map, i.e. page cache the kernel can reclaim.
+ * CPU seconds, RSS and disk reads of a process and its children (the workers), from /proc; RSS
+ * is split too (`anonBytes`), since file-backed pages of LMDB's memory map are page cache the
+ * kernel can reclaim. Undefined once the process itself has gone (it died during a run, say).
  */
-export function sampleProcessTree(pid: number): { cpuS: number; rssBytes: number; anonBytes: number } {
-  let cpuS = 0
-  let rssBytes = 0
-  let anonBytes = 0
+export function sampleProcessTree(pid: number): ProcessSample | undefined {
+  const sample: ProcessSample = { cpuS: 0, rssBytes: 0, anonBytes: 0, diskReadBytes: 0 }
   for (const p of [pid, ...childrenOf(pid)]) {
     try {
       const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8')
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      cpuS += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S
+      sample.cpuS += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S
       const status = fs.readFileSync(`/proc/${p}/status`, 'utf8')
-      rssBytes += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024
-      anonBytes += Number(/RssAnon:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024
+      sample.rssBytes += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024
+      sample.anonBytes += Number(/RssAnon:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024
+      const io = fs.readFileSync(`/proc/${p}/io`, 'utf8')
+      sample.diskReadBytes += Number(/^read_bytes: (\d+)$/m.exec(io)?.[1] ?? 0)
     } catch {
-      // Gone.
+      if (p === pid) return undefined
+      // A worker that ended while we looked.
     }
   }
-  return { cpuS, rssBytes, anonBytes }
+  return sample
 }
