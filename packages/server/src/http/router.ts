@@ -38,7 +38,7 @@ export function createRouter(routes: readonly Route[]) {
         const literal: Node | undefined = node.literal.get(raw)
         if (literal) node = literal
         else if (node.param) {
-          params[node.param.name] = decodeSegment(raw)
+          params[node.param.name] = raw.includes('%') ? decodeSegment(raw) : raw
           node = node.param.node
         } else {
           node = undefined
@@ -52,7 +52,8 @@ export function createRouter(routes: readonly Route[]) {
         throw new AppError('METHOD_NOT_ALLOWED', `${method} is not allowed here.`, undefined, {
           allow: [...node.routes.keys()].join(', '),
         })
-      for (const [name, value] of Object.entries(params)) {
+      for (const name in params) {
+        const value = params[name]!
         const ok = name === 'userId' ? isValidUserId(value) : isValidId(value)
         if (!ok) throw new AppError('INVALID_ID', `${name} must be 1-128 characters of [A-Za-z0-9._~:@-].`)
       }
