@@ -21,7 +21,9 @@ function bench(
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr, pid: child.pid! })))
+  return new Promise((resolve) =>
+    child.once('exit', (code) => resolve({ code, stdout, stderr, pid: child.pid! })),
+  )
 }
 
 interface ResultRow {
@@ -158,10 +160,21 @@ describe('progressdb bench', () => {
 
   it('runs the memory scenario under --memory-limit-mb where a memory cgroup can be made, and says why not where it cannot', async () => {
     const dir = path.join(out, 'limited')
-    const run = await bench(['--scenarios', 'memory', '--memory-messages', '2000', '--memory-limit-mb', '256', '--out', dir])
+    const run = await bench([
+      '--scenarios',
+      'memory',
+      '--memory-messages',
+      '2000',
+      '--memory-limit-mb',
+      '256',
+      '--out',
+      dir,
+    ])
     if (run.code === 2) {
       // No root, or no writable cgroup memory controller: refused before anything ran.
-      expect(run.stderr).toContain('--memory-limit-mb needs a cgroup with a memory limit, which cannot be made here: ')
+      expect(run.stderr).toContain(
+        '--memory-limit-mb needs a cgroup with a memory limit, which cannot be made here: ',
+      )
       expect(fs.existsSync(dir)).toBe(false)
       return
     }
@@ -179,7 +192,9 @@ describe('progressdb bench', () => {
     }
     expect(run.stdout).toContain('limit 256 MB, charged at most')
     // The group is removed with the server.
-    const groups = ['/sys/fs/cgroup', '/sys/fs/cgroup/memory'].map((root) => path.join(root, `progressdb-bench-${run.pid}`))
+    const groups = ['/sys/fs/cgroup', '/sys/fs/cgroup/memory'].map((root) =>
+      path.join(root, `progressdb-bench-${run.pid}`),
+    )
     for (const group of groups) expect(fs.existsSync(group), group).toBe(false)
   }, 60_000)
 

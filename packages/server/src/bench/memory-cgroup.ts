@@ -45,8 +45,16 @@ interface Layout {
 
 function layout(): Layout {
   const controllers = path.join(ROOT, 'cgroup.controllers')
-  if (fs.existsSync(controllers) && fs.readFileSync(controllers, 'utf8').split(/\s+/).includes('memory'))
-    return { parent: ROOT, limitFile: 'memory.max', peakFile: 'memory.peak', eventsFile: 'memory.events' }
+  if (
+    fs.existsSync(controllers) &&
+    fs.readFileSync(controllers, 'utf8').split(/\s+/).includes('memory')
+  )
+    return {
+      parent: ROOT,
+      limitFile: 'memory.max',
+      peakFile: 'memory.peak',
+      eventsFile: 'memory.events',
+    }
   if (fs.existsSync(path.join(ROOT, 'memory', 'memory.limit_in_bytes')))
     return {
       parent: path.join(ROOT, 'memory'),
@@ -91,12 +99,16 @@ export function createMemoryCgroup(limitBytes: number): MemoryCgroup {
     fs.mkdirSync(dir)
     try {
       // cgroup v2 offers a child the memory files only once the parent delegates the controller.
-      if (!fs.existsSync(path.join(dir, limitFile))) fs.writeFileSync(path.join(parent, 'cgroup.subtree_control'), '+memory')
+      if (!fs.existsSync(path.join(dir, limitFile)))
+        fs.writeFileSync(path.join(parent, 'cgroup.subtree_control'), '+memory')
       fs.writeFileSync(path.join(dir, limitFile), String(limitBytes))
       // A process must be able to join, the way the server will (server-process.ts): a short
       // shell tries it now, so a group that refuses members is found before anything runs.
       const joined = spawnSync('/bin/sh', ['-c', JOIN_CGROUP, dir], { encoding: 'utf8' })
-      if (joined.status !== 0) throw new Error(`a process cannot join ${dir}: ${joined.stderr.trim() || `exit ${joined.status}`}`)
+      if (joined.status !== 0)
+        throw new Error(
+          `a process cannot join ${dir}: ${joined.stderr.trim() || `exit ${joined.status}`}`,
+        )
     } catch (error) {
       fs.rmdirSync(dir)
       throw error

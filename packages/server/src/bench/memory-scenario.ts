@@ -66,7 +66,11 @@ export async function memoryScenario(
   const maxRssMb = Math.max(...timeline, measured.server?.rssMb ?? 0)
   const maxAnonMb = Math.max(...anonTimeline)
   const peak = cgroup?.peakBytes()
-  const limit = cgroup && { limitMb: mb(cgroup.limitBytes), peakMb: peak === undefined ? undefined : mb(peak), oomKills: cgroup.oomKills() }
+  const limit = cgroup && {
+    limitMb: mb(cgroup.limitBytes),
+    peakMb: peak === undefined ? undefined : mb(peak),
+    oomKills: cgroup.oomKills(),
+  }
   const limitNote = limit
     ? `; limit ${limit.limitMb} MB, charged at most ${limit.peakMb?.toFixed(0) ?? '(not reported)'} MB${limit.oomKills ? `, ${limit.oomKills} OOM kill(s)` : ''}`
     : ''
