@@ -64,6 +64,11 @@ export const ERROR_CODES = {
     status: 409,
     description: 'append/finalize on a message whose status is not `streaming`.',
   },
+  STALE_CURSOR: {
+    status: 409,
+    description:
+      '`since` is past the thread\'s newest change: the thread was deleted and made again under its id, or the number was never issued. Reload the thread and resume from its `last_change`.',
+  },
   MESSAGE_NOT_DELETED: { status: 409, description: 'Restore was called on a message that is not deleted.' },
   THREAD_NOT_DELETED: { status: 409, description: 'Restore was called on a thread that is not deleted.' },
   PARTICIPANT_CONFLICT: {

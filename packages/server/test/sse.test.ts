@@ -64,6 +64,17 @@ describe('SSE change streams', () => {
     expect(((await res.json()) as { code: string }).code).toBe('THREAD_ACCESS_DENIED')
   })
 
+  it('refuses a resume point past the thread’s newest change with a JSON 409 STALE_CURSOR', async () => {
+    await t.user('dora').post('/frontend/v1/threads/ahead/messages', { body: 'one' })
+    for (const headers of [{ 'last-event-id': '50' }, {}]) {
+      const res = await fetch(events(t, 'ahead', '?since=50'), {
+        headers: { accept: 'text/event-stream', ...userHeaders('dora'), ...headers },
+      })
+      expect(res.status).toBe(409)
+      expect(((await res.json()) as { code: string }).code).toBe('STALE_CURSOR')
+    }
+  })
+
   it('stops delivering to a participant once removed', async () => {
     const owner = t.user('olga')
     await owner.post('/frontend/v1/threads/team/messages', { id: 'm1', body: 'hi' })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { KEYS, startTestServer } from './harness.js'
+import { eventually } from './webhook-receiver.js'
 import { connect, useRealtimeServer } from './ws-client.js'
 
 describe('WebSocket subscriptions', () => {
@@ -76,9 +77,76 @@ describe('WebSocket subscriptions', () => {
     client.send({ type: 'subscribe', thread_id: 'bad id!' })
     client.ws.send('not json')
     client.send({ type: 'dance', thread_id: 'x' })
-    await client.until((f) => f.filter((x) => x.type === 'error').length === 3)
-    expect(client.frames.map((f) => f.code)).toEqual(['INVALID_ID', 'BAD_JSON', 'VALIDATION_FAILED'])
+    // A frame of no known type says so, whatever else it lacks.
+    client.send({ type: 'dance' })
+    client.ws.send('null')
+    await client.until((f) => f.filter((x) => x.type === 'error').length === 5)
+    expect(client.frames.map((f) => f.code)).toEqual([
+      'INVALID_ID',
+      'BAD_JSON',
+      'VALIDATION_FAILED',
+      'VALIDATION_FAILED',
+      'VALIDATION_FAILED',
+    ])
     expect(client.ws.readyState).toBe(WebSocket.OPEN)
+    client.ws.close()
+  })
+
+  it('handles frames in the order sent: repeated subscribes leave one subscription, a quick unsubscribe wins', async () => {
+    const kim = s.t.user('kim')
+    await kim.post('/frontend/v1/threads/w5/messages', { id: 'm1', body: 'hi' })
+    const client = await connect(s.ws, 'kim')
+    for (let i = 0; i < 10; i++) client.send({ type: 'subscribe', thread_id: 'w5', since: 0 })
+    await client.until((f) => f.filter((x) => x.type === 'subscribed').length === 10)
+    await kim.post('/frontend/v1/threads/w5/messages', { id: 'm2', body: 'two' })
+    // Each subscribe restarts from 0, so the log so far may come more than once; a new change,
+    // sent to subscriptions alone, must come exactly once.
+    const w5Changes = () =>
+      client.frames.filter((f) => f.thread_id === 'w5').flatMap((f) => f.events?.map((e) => e.change) ?? [])
+    await client.until(() => w5Changes().includes(3))
+    await kim.post('/frontend/v1/threads/w5-sentinel/messages', { id: 's0', body: 's' })
+    client.send({ type: 'subscribe', thread_id: 'w5-sentinel' })
+    await client.until((f) => f.some((x) => x.type === 'subscribed' && x.thread_id === 'w5-sentinel'))
+    await kim.post('/frontend/v1/threads/w5-sentinel/messages', { id: 's1', body: 's' })
+    await client.until((f) => f.some((x) => x.thread_id === 'w5-sentinel' && x.type === 'events'))
+    expect(w5Changes().filter((c) => c === 3)).toHaveLength(1)
+
+    client.send({ type: 'subscribe', thread_id: 'w6', since: 0 })
+    client.send({ type: 'unsubscribe', thread_id: 'w6' })
+    await kim.post('/frontend/v1/threads/w6/messages', { id: 'm1', body: 'hi' })
+    client.send({ type: 'subscribe', thread_id: 'w6', since: 0 })
+    client.send({ type: 'unsubscribe', thread_id: 'w6' })
+    await client.until((f) => f.filter((x) => x.thread_id === 'w6' && x.type === 'unsubscribed').length === 2)
+    const w6 = client.frames.filter((f) => f.thread_id === 'w6').map((f) => f.type)
+    // The first subscribe fails (no thread yet); the second starts, then the unsubscribe ends it.
+    expect(w6.filter((t) => t !== 'events' && t !== 'presence')).toEqual(['error', 'unsubscribed', 'subscribed', 'unsubscribed'])
+    await kim.post('/frontend/v1/threads/w6/messages', { id: 'm2', body: 'after' })
+    await kim.post('/frontend/v1/threads/w5-sentinel/messages', { id: 's2', body: 's' })
+    await client.until((f) => f.filter((x) => x.thread_id === 'w5-sentinel' && x.type === 'events').length >= 2)
+    const w6Changes = client.frames.filter((f) => f.thread_id === 'w6').flatMap((f) => f.events?.map((e) => e.change) ?? [])
+    expect(w6Changes).not.toContain(3)
+    client.ws.close()
+    // Every subscription ended with the socket: none left reading the log.
+    await eventually(
+      async () => (await s.t.raw().get('/metrics')).text,
+      (metrics) => /^progressdb_realtime_subscriptions 0$/m.test(metrics),
+    )
+  })
+
+  it('refuses a resume point past the thread’s newest change (the thread was purged and made again)', async () => {
+    const lea = s.t.user('lea')
+    for (let i = 0; i < 5; i++) await lea.post('/frontend/v1/threads/w7/messages', { id: `m${i}`, body: i })
+    const seen = (await lea.get('/frontend/v1/threads/w7')).body.thread.last_change as number
+    await lea.del('/frontend/v1/threads/w7?hard=true')
+    await lea.post('/frontend/v1/threads/w7/messages', { id: 'n0', body: 'new' })
+    const client = await connect(s.ws, 'lea')
+    client.send({ type: 'subscribe', thread_id: 'w7', since: seen })
+    await client.until((f) => f.some((x) => x.type === 'error'))
+    expect(client.frames.find((x) => x.type === 'error')).toMatchObject({ code: 'STALE_CURSOR', thread_id: 'w7' })
+    expect(client.frames.some((x) => x.type === 'subscribed')).toBe(false)
+    const json = await lea.get(`/frontend/v1/threads/w7/events?since=${seen}`)
+    expect(json.status).toBe(409)
+    expect(json.body.code).toBe('STALE_CURSOR')
     client.ws.close()
   })
 

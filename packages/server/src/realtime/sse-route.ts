@@ -1,5 +1,6 @@
-import type { IncomingMessage } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { Actor } from '../chat/actor.js'
+import { checkResumePoint } from '../chat/change-feed.js'
 import type { Reply } from '../http/route.js'
 import type { RouteDeps } from '../http/routes/route-deps.js'
 import { openSseSink, resumePoint } from './sse-sink.js'
@@ -12,20 +13,23 @@ export function wantsStream(query: URLSearchParams, accept: string | undefined):
 
 /**
  * The SSE reply of GET …/events. Access is checked before the 200 is sent, so a refused
- * subscriber gets an ordinary JSON error; the stream then starts after `Last-Event-ID`, or
- * `since`, or (neither given) at the thread's newest change.
+ * subscriber (or a resume point past the thread's newest change, STALE_CURSOR) gets an ordinary
+ * JSON error; the stream then starts after `Last-Event-ID`, or `since`, or (neither given) at
+ * the thread's newest change.
  */
 export async function sseReply(
   deps: RouteDeps,
   actor: Actor,
   threadId: string,
   since: number | undefined,
+  headers: IncomingHttpHeaders,
 ): Promise<Reply> {
   const thread = await deps.chat.getThread(actor, threadId, { includeDeleted: true })
+  const start = resumePoint(headers, since) ?? thread.last_change
+  checkResumePoint(thread, start)
   return {
     status: 200,
     stream: (req: IncomingMessage, res) => {
-      const start = resumePoint(req, since) ?? thread.last_change
       // The sink exists before the subscription it feeds; a client that leaves closes both.
       const leave = { close: () => {} }
       const sink = openSseSink(req, res, deps.realtime, () => leave.close())

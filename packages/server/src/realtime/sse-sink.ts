@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http'
 import type { EventSink } from './thread-subscription.js'
 
 export interface SseOptions {
@@ -49,8 +49,8 @@ export function openSseSink(req: IncomingMessage, res: ServerResponse, options: 
 }
 
 /** The change to resume after: `Last-Event-ID` (an EventSource reconnecting) wins over `?since=`. */
-export function resumePoint(req: IncomingMessage, since: number | undefined): number | undefined {
-  const header = req.headers['last-event-id']
+export function resumePoint(headers: IncomingHttpHeaders, since: number | undefined): number | undefined {
+  const header = headers['last-event-id']
   const value = Array.isArray(header) ? header[0] : header
   if (value !== undefined && /^\d+$/.test(value)) return Number(value)
   return since

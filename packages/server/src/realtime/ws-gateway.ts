@@ -4,6 +4,7 @@ import type { ServerFrame } from '@progressdb/protocol'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { AppError } from '../app-error.js'
 import type { Actor } from '../chat/actor.js'
+import { checkResumePoint } from '../chat/change-feed.js'
 import { authenticate, type AuthDeps } from '../http/authenticate.js'
 import type { RouteDeps } from '../http/routes/route-deps.js'
 import type { Logger } from '../logging/logger.js'
@@ -77,6 +78,7 @@ export function attachWebSocketGateway(server: Server, deps: RouteDeps, auth: Au
 
 function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logger): void {
   const subscriptions = new Map<string, { subscription: ThreadSubscription; unregister: () => void; leave: () => void }>()
+  let closed = false
   const send = (frame: ServerFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame))
   }
@@ -110,7 +112,9 @@ function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logg
   const subscribe = async (threadId: string, since: number | undefined) => {
     drop(threadId)
     const thread = await deps.chat.getThread(actor, threadId, { includeDeleted: true })
+    if (closed) return
     const start = since ?? thread.last_change
+    checkResumePoint(thread, start)
     const sink: EventSink = {
       send(events) {
         if (isBacklogged()) return false
@@ -136,7 +140,7 @@ function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logg
       leave: deps.realtime.presence.join(threadId, actor.userId, send),
     })
   }
-  ws.on('message', (data: Buffer, isBinary: boolean) => {
+  const handle = async (data: Buffer, isBinary: boolean): Promise<void> => {
     let frame
     try {
       if (isBinary) throw new AppError('VALIDATION_FAILED', 'Frames are JSON text.')
@@ -144,6 +148,7 @@ function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logg
     } catch (error) {
       return fail(error)
     }
+    if (closed) return
     if (frame.type === 'subscribe_threads') return threadList.subscribe(frame.since)
     if (frame.type === 'unsubscribe_threads') return threadList.unsubscribe()
     if (frame.type === 'typing') {
@@ -156,9 +161,18 @@ function serveConnection(ws: WebSocket, actor: Actor, deps: RouteDeps, log: Logg
       return send({ type: 'unsubscribed', thread_id: frame.thread_id })
     }
     const threadId = frame.thread_id
-    subscribe(threadId, frame.since).catch((error: unknown) => fail(error, threadId))
+    await subscribe(threadId, frame.since).catch((error: unknown) => fail(error, threadId))
+  }
+  // Frames are handled one at a time, in the order sent: a subscribe waits for its thread read,
+  // and a frame behind it (another subscribe, an unsubscribe, typing) must see its outcome.
+  let handled: Promise<void> = Promise.resolve()
+  ws.on('message', (data: Buffer, isBinary: boolean) => {
+    handled = handled
+      .then(() => handle(data, isBinary))
+      .catch((error: unknown) => log.error('websocket frame failed', { err: error }))
   })
   ws.on('close', () => {
+    closed = true
     threadList.close()
     for (const threadId of [...subscriptions.keys()]) drop(threadId)
   })

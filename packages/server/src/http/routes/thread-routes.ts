@@ -125,7 +125,7 @@ export function threadRoutes(deps: RouteDeps): Route[] {
       },
       handle: async ({ actor, params, query, headers }) => {
         const since = intParam(query, 'since', 0)
-        if (wantsStream(query, headers.accept)) return sseReply(deps, actor, params.threadId!, since)
+        if (wantsStream(query, headers.accept)) return sseReply(deps, actor, params.threadId!, since, headers)
         return {
           status: 200,
           body: await chat.listChanges(actor, params.threadId!, { since: since ?? 0, limit: intParam(query, 'limit', 1) }),
