@@ -4,6 +4,10 @@
  * (a test keeps the two in step).
  */
 export const ERROR_CODES = {
+  MALFORMED_REQUEST: {
+    status: 400,
+    description: 'The request is not valid HTTP/1.1 (an unknown method, a malformed request line or header), refused before any route saw it.',
+  },
   BAD_JSON: {
     status: 400,
     description: 'The request body is not valid JSON (or not UTF-8, or nested deeper than 256 levels).',
@@ -82,6 +86,15 @@ export const ERROR_CODES = {
   SUBSCRIBER_TOO_SLOW: {
     status: 429,
     description: 'A stream subscriber fell too far behind and was disconnected; resume from its last change.',
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    description: 'The request (its headers or body) did not arrive within the server\'s request timeout.',
+  },
+  UPGRADE_REQUIRED: { status: 426, description: '`/frontend/v1/ws` answers WebSocket upgrades only.' },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    description: 'The request line and headers exceed node\'s limit (16 KiB by default), a very long URL included.',
   },
   PAYLOAD_TOO_LARGE: { status: 413, description: 'The body (or its metadata) exceeds the configured limit.' },
   RATE_LIMITED: { status: 429, description: 'Too many requests for this user or key; see `Retry-After`.' },

@@ -1,5 +1,9 @@
-/** Thread and message ids: 1-128 characters of `[A-Za-z0-9._~:@-]` (SPEC section 2). */
-export const ID_PATTERN = '^[A-Za-z0-9._~:@-]{1,128}$'
+/**
+ * Thread and message ids: 1-128 characters of `[A-Za-z0-9._~:@-]` (SPEC section 2), except `.`
+ * and `..`: URL parsers (fetch, browsers, proxies) resolve those path segments away, so a thread
+ * named `..` could be created but never reached at its own path.
+ */
+export const ID_PATTERN = '^(?!\\.{1,2}$)[A-Za-z0-9._~:@-]{1,128}$'
 const idRegex = new RegExp(ID_PATTERN)
 
 export function isValidId(id: string): boolean {

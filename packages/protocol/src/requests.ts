@@ -11,7 +11,7 @@ export const CreateThreadRequest = Type.Object(
     id: Type.Optional(Id),
     title: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
     metadata: Type.Optional(JsonObject),
-    participants: Type.Optional(Type.Record(UserId, ParticipantRole)),
+    participants: Type.Optional(Type.Record(UserId, ParticipantRole, strict)),
   },
   strict,
 )

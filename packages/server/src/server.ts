@@ -12,7 +12,9 @@ import type { Config } from './config/schema.js'
 import type { AuthDeps } from './http/authenticate.js'
 import { createRequestListener } from './http/http-app.js'
 import { buildOpenApi } from './http/openapi.js'
+import { parserError, writeRawError } from './http/raw-error-reply.js'
 import { createRateLimiter } from './http/rate-limiter.js'
+import { createRequestIds } from './http/request-ids.js'
 import type { Route } from './http/route.js'
 import { createRouter } from './http/router.js'
 import { adminRoutes } from './http/routes/admin-routes.js'
@@ -33,7 +35,7 @@ import { createPresenceHub, type PresenceHub } from './realtime/presence-hub.js'
 import { createPresenceRelay } from './realtime/presence-relay.js'
 import { withChangePublishing } from './realtime/publishing-store.js'
 import { createSubscriptionRegistry } from './realtime/subscription-registry.js'
-import { attachWebSocketGateway } from './realtime/ws-gateway.js'
+import { attachWebSocketGateway, webSocketRoute } from './realtime/ws-gateway.js'
 import { openLmdbStore } from './store/lmdb/lmdb-store.js'
 import { SERVER_VERSION } from './version.js'
 import { openWebhooks } from './webhooks/open-webhooks.js'
@@ -103,6 +105,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const routes: Route[] = [
     ...publicRoutes(deps, () => openapi),
     ...threadRoutes(deps),
+    webSocketRoute(),
     ...messageRoutes(deps),
     ...participantRoutes(deps),
     ...backendRoutes(deps),
@@ -132,6 +135,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     ),
     now: () => clock.now(),
   }
+  const nextRequestId = createRequestIds()
   const listener = createRequestListener({
     router: createRouter(routes),
     auth: authDeps,
@@ -144,24 +148,25 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     isShuttingDown: () => shuttingDown,
     serverTiming: config.server.serverTiming,
     metrics: metrics?.http,
+    nextRequestId,
   })
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, (req, res) => {
     inFlight.add(res)
     res.on('close', () => inFlight.delete(res))
     listener(req, res)
   })
-  const gateway = attachWebSocketGateway(server, deps, authDeps, log)
+  const gateway = attachWebSocketGateway(server, deps, authDeps, log, nextRequestId)
   metrics?.collect({
     websocketConnections: () => gateway.connections(),
     sseStreams: () => subscriptions.count('sse'),
     subscriptions: () => subscriptions.count(),
     webhookDeliveries: () => webhooks.dispatcher.stats(),
   })
-  server.on('clientError', (error, socket) => {
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy()
-    const body = JSON.stringify({ error: 'Malformed HTTP request.', code: 'VALIDATION_FAILED', request_id: 'none' })
-    socket.end(`HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`)
-    log.debug('client error', { code: (error as NodeJS.ErrnoException).code })
+    const requestId = nextRequestId()
+    writeRawError(socket, parserError(error.code), requestId)
+    log.debug('client error', { request_id: requestId, code: error.code })
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

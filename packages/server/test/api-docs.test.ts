@@ -23,4 +23,16 @@ describe('docs/api.md', () => {
     }
     expect(missing).toEqual([])
   })
+
+  it('lists every success status a route answers with, not only the usual one', async () => {
+    const { paths } = (await t.raw().get('/openapi.json')).body as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>
+    }
+    const statuses = (path: string, method: string) => Object.keys(paths[path]![method]!.responses).sort()
+    expect(statuses('/frontend/v1/threads', 'post')).toEqual(['200', '201', 'default'])
+    expect(statuses('/frontend/v1/threads/{threadId}/messages', 'post')).toEqual(['200', '201', 'default'])
+    expect(statuses('/frontend/v1/threads/{threadId}', 'delete')).toEqual(['200', '204', 'default'])
+    expect(statuses('/frontend/v1/threads/{threadId}/messages/{messageId}', 'delete')).toEqual(['200', '204', 'default'])
+    expect(statuses('/frontend/v1/ws', 'get')).toEqual(['101', 'default'])
+  })
 })

@@ -165,7 +165,7 @@ describe('request validation', () => {
     expectError(await u.get(`${T}/unk`), 404, 'THREAD_NOT_FOUND')
   })
 
-  it('rejects invalid ids in the path with INVALID_ID', async () => {
+  it('rejects invalid ids with INVALID_ID wherever they appear: path, body, participant keys', async () => {
     const u = t.user('v')
     expectError(await u.get(`${T}/has%20space/messages`), 400, 'INVALID_ID')
     expectError(await u.post(`${T}/has%20space/messages`, { body: 1 }), 400, 'INVALID_ID')
@@ -174,7 +174,19 @@ describe('request validation', () => {
     expectError(await u.get(`${T}/v-1/messages/${'b'.repeat(129)}`), 400, 'INVALID_ID')
     expectError(await u.get(`${T}/bad%2Fslash`), 400, 'INVALID_ID')
     expectError(await u.get(`${T}/%E0%A4%A`), 400, 'INVALID_ID')
-    expectError(await u.post(T, { id: 'has space' }), 400, 'VALIDATION_FAILED')
+    expectError(await u.post(T, { id: 'has space' }), 400, 'INVALID_ID')
+    expectError(await u.post(`${T}/v-1/messages`, { id: 'a/b', body: 1 }), 400, 'INVALID_ID')
+    expectError(await u.post(`${T}/v-1/messages`, { body: 1, reply_to: 'no way' }), 400, 'INVALID_ID')
+    expectError(await u.post(`${T}/v-1/participants`, { user_id: 'bad user' }), 400, 'INVALID_ID')
+    // A participants map is keyed by user ids: a key that is not one is refused, not stored.
+    for (const user of ['', 'bad user', 'héllo', 'a\nb'])
+      expectError(await u.post(T, { id: 'parts', participants: { [user]: 'member' } }), 400, 'INVALID_ID')
+    expect((await u.get(`${T}/parts`)).body.code).toBe('THREAD_NOT_FOUND')
+    // `.` and `..` are resolved away by URL parsers, so no thread may be named so.
+    for (const id of ['.', '..']) expectError(await u.post(T, { id }), 400, 'INVALID_ID')
+    expect((await u.post(T, { id: '...' })).status).toBe(201)
+    // A missing id field is a missing field, not a bad id.
+    expectValidationAt(await u.post(`${T}/v-1/read`, {}), '/message_id')
     expect((await u.get(`${T}/${'a'.repeat(128)}`)).body.code).toBe('THREAD_NOT_FOUND')
   })
 

@@ -189,6 +189,20 @@ describe('malformed requests', () => {
         )
       }
     }
+    // What node's parser refused still gets its proper status, a code and a real request id.
+    const answers: [string, number, string][] = [
+      ['FOO /frontend/v1/threads HTTP/1.1\r\nHost: x\r\n\r\n', 400, 'MALFORMED_REQUEST'],
+      [`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'HEADERS_TOO_LARGE'],
+      [`GET /${'a'.repeat(100_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431, 'HEADERS_TOO_LARGE'],
+    ]
+    for (const [request, status, code] of answers) {
+      const res = await rawExchange(port, request)
+      expect(res.status, request.slice(0, 40)).toBe(status)
+      const body = JSON.parse(res.body) as { code: string; request_id: string }
+      expect(body.code).toBe(code)
+      expect(body.request_id).toMatch(/^[0-9a-f]{8}-[0-9a-z]+$/)
+      expect(res.headers['x-request-id']).toBe(body.request_id)
+    }
     const badUserBytes = Buffer.concat([
       Buffer.from(
         `GET ${T} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-API-Key: ${KEYS.backend}\r\nX-User-ID: `,

@@ -223,6 +223,24 @@ describe('messages over HTTP', () => {
     expectError(await u.post(`${m}/restore`), 409, 'MESSAGE_NOT_DELETED')
   })
 
+  it('a soft-deleted message’s history is hidden like the message; deleting and restoring leave each version’s time', async () => {
+    const u = t.user('sdv')
+    const m = `${T}/sdv-1/messages/x`
+    await u.post(`${T}/sdv-1/messages`, { id: 'x', body: 'v1' })
+    const edited = (await u.put(m, { body: 'v2' })).body.message
+    const before = (await u.get(`${m}/versions`)).body.versions
+    expect(before.at(-1).updated_ts).toBe(edited.updated_ts)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    const deleted = (await u.del(m)).body.message
+    expect(deleted.deleted_ts).toBeGreaterThan(edited.updated_ts)
+    expect(deleted.updated_ts).toBe(edited.updated_ts)
+    expectError(await u.get(`${m}/versions`), 404, 'MESSAGE_NOT_FOUND')
+    expect((await u.get(`${m}/versions?include_deleted=true`)).body.versions).toEqual(before)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    await u.post(`${m}/restore`)
+    expect((await u.get(`${m}/versions`)).body.versions).toEqual(before)
+  })
+
   it('hard delete (204) removes the message and its versions', async () => {
     const u = t.user('hd')
     const m = `${T}/hd-1/messages/x`

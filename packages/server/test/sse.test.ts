@@ -66,7 +66,7 @@ describe('SSE change streams', () => {
 
   it('refuses a resume point past the thread’s newest change with a JSON 409 STALE_CURSOR', async () => {
     await t.user('dora').post('/frontend/v1/threads/ahead/messages', { body: 'one' })
-    for (const headers of [{ 'last-event-id': '50' }, {}]) {
+    for (const headers of [{ 'last-event-id': '50' }, {}] as Record<string, string>[]) {
       const res = await fetch(events(t, 'ahead', '?since=50'), {
         headers: { accept: 'text/event-stream', ...userHeaders('dora'), ...headers },
       })

@@ -55,6 +55,12 @@ describe('threads over HTTP', () => {
     expect(read.body.thread).toMatchObject({ id, author: 'alice', title: null, metadata: {} })
   })
 
+  it('creates a thread from a request with no body at all (every field is optional)', async () => {
+    const created = await t.user('nobody-body').post(THREADS)
+    expect(created.status).toBe(201)
+    expect(created.body.thread).toMatchObject({ author: 'nobody-body', title: null })
+  })
+
   it('returns the same thread (200) when its owner repeats a create; another user gets THREAD_ID_TAKEN', async () => {
     const alice = t.user('alice')
     const first = await alice.post(THREADS, { id: 'dup-1', title: 'original' })
@@ -107,6 +113,10 @@ describe('threads over HTTP', () => {
     expect((await alice.get(`${THREADS}/edit-1`)).body.thread).toMatchObject(expected)
     const listed = await alice.get(`${THREADS}?title=after%20put`)
     expect(listed.body.threads).toMatchObject([{ id: 'edit-1', ...expected }])
+    // An update that names nothing to change is refused, and logs nothing.
+    const lastChange = (await alice.get(`${THREADS}/edit-1`)).body.thread.last_change
+    expectError(await alice.put(`${THREADS}/edit-1`, {}), 400, 'VALIDATION_FAILED')
+    expect((await alice.get(`${THREADS}/edit-1`)).body.thread.last_change).toBe(lastChange)
 
     await t.restart()
     const afterRestart = await t.user('alice').get(`${THREADS}/edit-1`)

@@ -235,6 +235,11 @@ describe('webhooks', () => {
       400,
       'VALIDATION_FAILED',
     )
+    expectError(
+      await t.admin().get(`/admin/webhooks/${webhook.id}/deliveries?before=garbage!!`),
+      400,
+      'INVALID_CURSOR',
+    )
   })
 
   it('manages endpoints: create, read without the secret, update, delete', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { KEYS, startTestServer } from './harness.js'
+import { expectError } from './error-assertions.js'
 import { eventually } from './webhook-receiver.js'
 import { connect, useRealtimeServer } from './ws-client.js'
 
@@ -150,13 +151,27 @@ describe('WebSocket subscriptions', () => {
     client.ws.close()
   })
 
-  it('refuses an upgrade without valid credentials with an HTTP error', async () => {
-    const status = await new Promise<number>((resolve) => {
+  it('refuses an upgrade without valid credentials with an HTTP error carrying a real request id', async () => {
+    const res = await new Promise<import('node:http').IncomingMessage>((resolve) => {
       const bad = new WebSocket(`${s.ws}/frontend/v1/ws`, { headers: { authorization: `Bearer ${KEYS.frontend}`, 'x-user-id': 'eve', 'x-user-signature': 'f'.repeat(64) } })
-      bad.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+      bad.on('unexpected-response', (_req, response) => resolve(response))
       bad.on('error', () => undefined)
     })
-    expect(status).toBe(401)
+    expect(res.statusCode).toBe(401)
+    const body = await new Promise<{ code: string; request_id: string }>((resolve) => {
+      let text = ''
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()))
+      res.on('end', () => resolve(JSON.parse(text) as { code: string; request_id: string }))
+    })
+    expect(body.code).toBe('INVALID_SIGNATURE')
+    expect(body.request_id).toMatch(/^[0-9a-f]{8}-[0-9a-z]+$/)
+    expect(res.headers['x-request-id']).toBe(body.request_id)
+  })
+
+  it('answers a plain GET of the WebSocket path with 426 UPGRADE_REQUIRED', async () => {
+    const res = await s.t.user('gus').get('/frontend/v1/ws')
+    expectError(res, 426, 'UPGRADE_REQUIRED')
+    expect(res.headers.get('upgrade')).toBe('websocket')
   })
 })
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Literal, Optional, TypedDict
 
 ErrorCode = Literal[
+    "MALFORMED_REQUEST",
     "BAD_JSON",
     "VALIDATION_FAILED",
     "INVALID_ID",
@@ -47,6 +48,9 @@ ErrorCode = Literal[
     "PARTICIPANT_CONFLICT",
     "WEBHOOK_READ_ONLY",
     "SUBSCRIBER_TOO_SLOW",
+    "REQUEST_TIMEOUT",
+    "UPGRADE_REQUIRED",
+    "HEADERS_TOO_LARGE",
     "PAYLOAD_TOO_LARGE",
     "RATE_LIMITED",
     "INTERNAL",

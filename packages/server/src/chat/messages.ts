@@ -108,9 +108,13 @@ export async function listVersions(
   actor: Actor,
   threadId: string,
   messageId: string,
+  options: { includeDeleted: boolean } = { includeDeleted: false },
 ): Promise<MessageVersion[]> {
   await readableThread(ctx, actor, threadId)
-  const record = requireMessage(await ctx.store.getMessage(threadId, messageId))
+  const record = await ctx.store.getMessage(threadId, messageId)
+  // Hidden like the message itself: a soft-deleted message's history only on request.
+  if (!record || (record.deleted && !options.includeDeleted))
+    throw new AppError('MESSAGE_NOT_FOUND', 'Message not found.')
   const archived = await ctx.store.listVersions(threadId, messageId)
   return [...archived.map(toWireVersion), currentVersionOf(record)]
 }
@@ -197,7 +201,9 @@ export async function deleteMessage(
       const { thread, events } = recordChanges(shrunk, drafts, actor.userId, now)
       return { writes: { thread, events, purgeMessages: [message] }, result: null }
     }
-    const deleted = { ...message, deleted: true, deleted_ts: now, updated_ts: Math.max(now, message.updated_ts) }
+    // `updated_ts` is when the content last changed (the current version's time): a delete
+    // leaves it, or the edit history would show the delete as the version's time.
+    const deleted = { ...message, deleted: true, deleted_ts: now }
     return messageChangePlan(shrunk, deleted, drafts, actor.userId, now)
   }, options.durability)
   return record && toWireMessage(record)
@@ -217,7 +223,7 @@ export async function restoreMessage(
     const message = requireMessage(snap.messages.get(messageId))
     assertCanChangeMessage(current, message, actor)
     if (!message.deleted) throw new AppError('MESSAGE_NOT_DELETED', 'The message is not deleted.')
-    const restored = { ...message, deleted: false, deleted_ts: null, updated_ts: Math.max(now, message.updated_ts) }
+    const restored = { ...message, deleted: false, deleted_ts: null }
     const grown = restored.ephemeral
       ? current
       : {

@@ -95,6 +95,11 @@ export async function updateThread(
   input: UpdateThreadRequest,
   options: WriteOptions,
 ): Promise<Thread> {
+  // As for a message edit: an update that names nothing to change is a mistake, not a change.
+  if (input.title === undefined && input.metadata === undefined)
+    throw new AppError('VALIDATION_FAILED', 'An update needs title or metadata.', [
+      { path: '/title', message: 'title or metadata is required' },
+    ])
   assertMetadataSize(ctx, input.metadata)
   assertTitle(ctx, input.title)
   const now = ctx.clock.now()

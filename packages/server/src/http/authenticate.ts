@@ -44,7 +44,7 @@ export function authenticate(deps: AuthDeps, headers: IncomingHttpHeaders, acces
   if (!key) throw new AppError('INVALID_API_KEY', 'The key is not valid.')
   const allowed =
     access === 'user' ? key.kind === 'frontend' || key.kind === 'backend' : key.kind === access
-  if (!allowed) throw new AppError('KEY_NOT_ALLOWED', `A ${key.kind} key cannot call ${access} routes.`)
+  if (!allowed) throw new AppError('KEY_NOT_ALLOWED', `${key.kind === 'admin' ? 'An' : 'A'} ${key.kind} key cannot call ${access} routes.`)
   if (access !== 'user') return { key, actor: undefined }
 
   const userId = header(headers, 'x-user-id')

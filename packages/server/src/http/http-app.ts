@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { AppError } from '../app-error.js'
 import type { Logger } from '../logging/logger.js'
@@ -10,6 +9,7 @@ import { toErrorResponse } from './error-response.js'
 import { discardBody, parseJson, readBody } from './json-body.js'
 import type { RateLimiter } from './rate-limiter.js'
 import { JSON_CONTENT_TYPE, type Reply, type RequestContext, type Route } from './route.js'
+import { requestIdOf } from './request-ids.js'
 import type { Router } from './router.js'
 import { SERVER_TIMING_HEADER, serverTimingValue } from './server-timing.js'
 import { validate } from './validation.js'
@@ -28,6 +28,8 @@ export interface HttpAppDeps {
   serverTiming: boolean
   /** Told of every reply (/metrics); absent when `server.metrics` is `off`. */
   metrics: HttpObserver | undefined
+  /** The server's request ids (request-ids.ts), shared with its replies outside the pipeline. */
+  nextRequestId: () => string
 }
 
 /** What the pipeline knows of a request while answering it: for its reply's timing and metrics. */
@@ -39,20 +41,10 @@ interface Exchange {
   route: string
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
-
-function createRequestIds(): () => string {
-  const prefix = randomBytes(4).toString('hex')
-  let n = 0
-  return () => `${prefix}-${(++n).toString(36)}`
-}
-
 /** The request pipeline: CORS, route, auth, rate limits, body, handler, and one error mapper. */
 export function createRequestListener(deps: HttpAppDeps) {
-  const nextRequestId = createRequestIds()
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const given = req.headers['x-request-id']
-    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : nextRequestId()
+    const requestId = requestIdOf(req.headers, deps.nextRequestId)
     const exchange: Exchange = { method: req.method ?? 'GET', started: performance.now(), route: 'unmatched' }
     res.setHeader('x-request-id', requestId)
     serve(deps, req, res, requestId, exchange).catch((error: unknown) => sendError(deps, req, res, error, requestId, exchange))

@@ -33,19 +33,22 @@ export function buildOpenApi(routes: readonly Route[], version: string): unknown
       r.method === 'GET' || r.access === 'public'
         ? []
         : [{ name: 'X-ProgressDB-Durability', in: 'header', required: false, schema: { enum: ['fast', 'safe'] } }]
+    const content = r.responseContentType
+      ? { [r.responseContentType]: { schema: { type: 'string' } } }
+      : r.response
+        ? { 'application/json': { schema: plain(r.response) } }
+        : undefined
+    const others = Object.entries(r.alsoReplies ?? {}).map(([status, description]) => [
+      status,
+      { description, content: status === '204' ? undefined : content },
+    ])
     const operation: Record<string, unknown> = {
       summary: r.summary,
       security: SECURITY[r.access],
       parameters: [...params, ...query, ...headers],
       responses: {
-        [String(r.successStatus ?? 200)]: {
-          description: 'Success',
-          content: r.responseContentType
-            ? { [r.responseContentType]: { schema: { type: 'string' } } }
-            : r.response
-              ? { 'application/json': { schema: plain(r.response) } }
-              : undefined,
-        },
+        [String(r.successStatus ?? 200)]: { description: 'Success', content },
+        ...Object.fromEntries(others),
         default: {
           description: 'An error; branch on `code` (see docs/errors.md).',
           content: { 'application/json': { schema: plain(ErrorResponse) } },

@@ -20,7 +20,7 @@ export function boolParam(query: URLSearchParams, name: string): boolean {
   if (raw === null) return false
   if (raw === 'true' || raw === '1') return true
   if (raw === 'false' || raw === '0') return false
-  throw invalid(name, 'must be true or false')
+  throw invalid(name, 'must be true or false (or 1 or 0)')
 }
 
 export function enumParam<T extends string>(query: URLSearchParams, name: string, allowed: readonly T[], fallback: T): T {

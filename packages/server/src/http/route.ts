@@ -48,6 +48,11 @@ export interface Route<B = unknown> {
   /** The success response's content type when it is not JSON (the body is then a string). */
   responseContentType?: string
   successStatus?: number
+  /**
+   * Other success statuses and when they happen (an idempotent replay's 200, a purge's 204), for
+   * the OpenAPI document; each carries `response` except a 204.
+   */
+  alsoReplies?: Record<number, string>
   query?: Record<string, string>
   handle(req: RequestContext<B>): Promise<Reply> | Reply
 }

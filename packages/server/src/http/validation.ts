@@ -1,6 +1,29 @@
+import { ID_PATTERN, USER_ID_PATTERN } from '@progressdb/protocol'
 import type { TSchema } from '@sinclair/typebox'
-import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
+import { TypeCompiler, ValueErrorType, type TypeCheck, type ValueError } from '@sinclair/typebox/compiler'
 import { AppError } from '../app-error.js'
+
+const ID_PATTERNS = new Set([ID_PATTERN, USER_ID_PATTERN])
+
+/**
+ * Whether an error is an id breaking the id rules: a string field of an id pattern, or a key of
+ * a record keyed by ids (participants). Such a body gets INVALID_ID, as the same id in a path
+ * or header does.
+ */
+function isIdError(error: ValueError): boolean {
+  const schema = error.schema as {
+    pattern?: string
+    patternProperties?: Record<string, unknown>
+    anyOf?: { pattern?: string }[]
+  }
+  if (error.type === ValueErrorType.StringPattern) return ID_PATTERNS.has(schema.pattern ?? '')
+  // An optional id (`reply_to: id | null`) given as a string that is no id.
+  if (error.type === ValueErrorType.Union)
+    return typeof error.value === 'string' && (schema.anyOf ?? []).some((s) => ID_PATTERNS.has(s.pattern ?? ''))
+  if (error.type === ValueErrorType.ObjectAdditionalProperties)
+    return Object.keys(schema.patternProperties ?? {}).some((pattern) => ID_PATTERNS.has(pattern))
+  return false
+}
 
 const compiled = new WeakMap<TSchema, TypeCheck<TSchema>>()
 
@@ -9,10 +32,9 @@ export function validate<T>(schema: TSchema, value: unknown): T {
   let check = compiled.get(schema)
   if (!check) compiled.set(schema, (check = TypeCompiler.Compile(schema)))
   if (check.Check(value)) return value as T
-  const details = [...check.Errors(value)].slice(0, 20).map((e) => ({
-    path: e.path === '' ? '/' : e.path,
-    message: e.message,
-  }))
+  const errors = [...check.Errors(value)].slice(0, 20)
+  const details = errors.map((e) => ({ path: e.path === '' ? '/' : e.path, message: e.message }))
   const first = details[0]
-  throw new AppError('VALIDATION_FAILED', first ? `${first.path}: ${first.message}` : 'Invalid body.', details)
+  const code = errors[0] && isIdError(errors[0]) ? 'INVALID_ID' : 'VALIDATION_FAILED'
+  throw new AppError(code, first ? `${first.path}: ${first.message}` : 'Invalid body.', details)
 }

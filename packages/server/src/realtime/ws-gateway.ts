@@ -6,6 +6,9 @@ import { AppError } from '../app-error.js'
 import type { Actor } from '../chat/actor.js'
 import { checkResumePoint } from '../chat/change-feed.js'
 import { authenticate, type AuthDeps } from '../http/authenticate.js'
+import { writeRawError } from '../http/raw-error-reply.js'
+import { requestIdOf } from '../http/request-ids.js'
+import { route, type Route } from '../http/route.js'
 import type { RouteDeps } from '../http/routes/route-deps.js'
 import type { Logger } from '../logging/logger.js'
 import { isShutdown } from './end-reason.js'
@@ -14,6 +17,26 @@ import { createWsThreadList } from './ws-thread-list.js'
 import { openThreadSubscription, type EventSink, type ThreadSubscription } from './thread-subscription.js'
 
 export const WS_PATH = '/frontend/v1/ws'
+
+/**
+ * The WebSocket endpoint in the route table, so the OpenAPI document lists it: a plain GET (no
+ * upgrade) is told to upgrade. Upgrades never reach routes; `attachWebSocketGateway` takes them.
+ */
+export function webSocketRoute(): Route {
+  return route({
+    method: 'GET',
+    path: WS_PATH,
+    access: 'user',
+    successStatus: 101,
+    summary:
+      'WebSocket (upgrade only): subscribe to threads and to the caller\'s thread list; presence and typing. A plain GET gets 426 UPGRADE_REQUIRED. Frames: docs/api.md.',
+    handle: () => {
+      throw new AppError('UPGRADE_REQUIRED', `${WS_PATH} answers WebSocket upgrades only.`, undefined, {
+        upgrade: 'websocket',
+      })
+    },
+  })
+}
 
 /** Close code for a client that does not keep up (4000-4999 are for applications). */
 const TOO_SLOW = 4008
@@ -33,14 +56,6 @@ function credentialHeaders(req: IncomingMessage, query: URLSearchParams) {
   return headers
 }
 
-function refuse(socket: Duplex, error: AppError): void {
-  const body = JSON.stringify({ error: error.message, code: error.code, request_id: 'ws' })
-  const reason = error.status === 401 ? 'Unauthorized' : error.status === 403 ? 'Forbidden' : 'Error'
-  socket.end(
-    `HTTP/1.1 ${error.status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-  )
-}
-
 /**
  * WebSocket subscriptions at /frontend/v1/ws, with the same auth as HTTP: send
  * `{"type":"subscribe","thread_id":"…","since":N}`, receive `events` frames (the same events,
@@ -48,20 +63,31 @@ function refuse(socket: Duplex, error: AppError): void {
  * `{"type":"subscribe_threads","since":C}` for the caller's thread list (ws-thread-list.ts).
  * The frames are typed in @progressdb/protocol (realtime.ts).
  */
-export function attachWebSocketGateway(server: Server, deps: RouteDeps, auth: AuthDeps, log: Logger) {
+export function attachWebSocketGateway(
+  server: Server,
+  deps: RouteDeps,
+  auth: AuthDeps,
+  log: Logger,
+  nextRequestId: () => string,
+) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 })
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (error: AppError) => {
+      const requestId = requestIdOf(req.headers, nextRequestId)
+      writeRawError(socket, error, requestId)
+      log.debug('websocket upgrade refused', { request_id: requestId, code: error.code, status: error.status })
+    }
     const url = req.url ?? '/'
     const q = url.indexOf('?')
     if ((q === -1 ? url : url.slice(0, q)) !== WS_PATH) {
-      refuse(socket, new AppError('ROUTE_NOT_FOUND', `No WebSocket endpoint at this path; use ${WS_PATH}.`))
+      refuse(new AppError('ROUTE_NOT_FOUND', `No WebSocket endpoint at this path; use ${WS_PATH}.`))
       return
     }
     let actor: Actor
     try {
       actor = authenticate(auth, credentialHeaders(req, new URLSearchParams(q === -1 ? '' : url.slice(q + 1))), 'user').actor!
     } catch (error) {
-      refuse(socket, error instanceof AppError ? error : new AppError('INTERNAL', 'Internal error.'))
+      refuse(error instanceof AppError ? error : new AppError('INTERNAL', 'Internal error.'))
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => serveConnection(ws, actor, deps, log))

@@ -63,6 +63,7 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
       body: CreateMessageRequest,
       response: MessageResponse,
       successStatus: 201,
+      alsoReplies: { 200: 'A message with this client id (or `Idempotency-Key`) exists: the stored one.' },
       handle: async ({ actor, params, body, headers, durability }) => {
         const id = clientIdOf(body.id, headers)
         // `id` before the spread (the same value when the body has one): a spread copy that gains
@@ -110,6 +111,7 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
       access: 'user',
       summary: 'Soft-delete a message (200); `?hard=true` removes it with its versions (204).',
       response: MessageResponse,
+      alsoReplies: { 204: '`?hard=true`: the message and its versions are gone.' },
       query: { hard: 'true to remove the message for good' },
       handle: async ({ actor, params, query, durability }) => {
         const hard = boolParam(query, 'hard')
@@ -159,9 +161,14 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
       access: 'user',
       summary: 'Edit history, oldest first; the last entry is the current version.',
       response: VersionListResponse,
-      handle: async ({ actor, params }) => ({
+      query: { include_deleted: 'true to read the history of a soft-deleted message' },
+      handle: async ({ actor, params, query }) => ({
         status: 200,
-        body: { versions: await chat.listVersions(actor, params.threadId!, params.messageId!) },
+        body: {
+          versions: await chat.listVersions(actor, params.threadId!, params.messageId!, {
+            includeDeleted: boolParam(query, 'include_deleted'),
+          }),
+        },
       }),
     }),
     ...([

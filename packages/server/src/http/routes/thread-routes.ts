@@ -42,15 +42,18 @@ export function threadRoutes(deps: RouteDeps): Route[] {
         }),
       }),
     }),
-    route<CreateThreadRequest>({
+    route<CreateThreadRequest | undefined>({
       method: 'POST',
       path: '/frontend/v1/threads',
       access: 'user',
       summary: 'Create a thread (201); an existing id the caller can read returns it (200).',
       body: CreateThreadRequest,
+      // Every field is optional, so no body at all is `{}`.
+      bodyOptional: true,
       response: ThreadResponse,
       successStatus: 201,
-      handle: async ({ actor, body, headers, durability }) => {
+      alsoReplies: { 200: 'A thread with this id (or `Idempotency-Key`) exists and the caller can read it: that thread.' },
+      handle: async ({ actor, body = {}, headers, durability }) => {
         const id = clientIdOf(body.id, headers)
         // `id` before the spread, as in the message create route.
         const { thread, created } = await chat.createThread(actor, { id, ...body }, { durability })
@@ -93,6 +96,7 @@ export function threadRoutes(deps: RouteDeps): Route[] {
       access: 'user',
       summary: 'Soft-delete a thread (200 with the thread); `?hard=true` purges it (204). Owner or backend.',
       response: ThreadResponse,
+      alsoReplies: { 204: '`?hard=true`: the thread and everything in it are gone.' },
       query: { hard: 'true to purge the thread and everything in it' },
       handle: async ({ actor, params, query, durability }) => {
         const hard = boolParam(query, 'hard')

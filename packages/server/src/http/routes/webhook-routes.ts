@@ -1,4 +1,5 @@
 import {
+  isValidId,
   CreateWebhookRequest,
   UpdateWebhookRequest,
   WEBHOOK_DELIVERY_STATUSES,
@@ -6,6 +7,7 @@ import {
   WebhookListResponse,
   WebhookResponse,
 } from '@progressdb/protocol'
+import { AppError } from '../../app-error.js'
 import type { WebhookAdmin } from '../../webhooks/webhook-admin.js'
 import { enumParam, intParam, stringParam } from '../query-params.js'
 import { route, type Route } from '../route.js'
@@ -87,6 +89,9 @@ export function webhookRoutes(webhooks: WebhookAdmin): Route[] {
           ? enumParam(query, 'status', WEBHOOK_DELIVERY_STATUSES, 'pending')
           : undefined
         const before = stringParam(query, 'before', 128)
+        // A delivery id, as `next_before` gives it: anything else cannot be a position.
+        if (before !== undefined && !isValidId(before))
+          throw new AppError('INVALID_CURSOR', 'before must be the next_before of an earlier page.')
         return {
           status: 200,
           body: await webhooks.deliveries(params.webhookId!, {
