@@ -17,6 +17,21 @@ function sendIgnoringExit(worker: Worker, message: WorkerMessage): void {
   worker.send(message, undefined, undefined, () => {})
 }
 
+/**
+ * When a replacement worker starts: at once for a worker that ran a while, then doubling for
+ * each worker that dies young (one that cannot start: a full disk, a broken data directory), so
+ * a failure that outlives restarts costs a fork every half minute, not a busy loop.
+ */
+const RESTART_MIN_MS = 250
+const RESTART_MAX_MS = 30_000
+/** A worker that ran this long had started fine: the next death restarts at once again. */
+const HEALTHY_AFTER_MS = 60_000
+
+export function restartDelay(previousDelayMs: number, livedMs: number): number {
+  if (livedMs >= HEALTHY_AFTER_MS) return 0
+  return Math.min(RESTART_MAX_MS, Math.max(RESTART_MIN_MS, previousDelayMs * 2))
+}
+
 export function workerCount(config: Config): number {
   return config.server.workers === 'auto' ? os.availableParallelism() : config.server.workers
 }
@@ -41,8 +56,11 @@ export function runWorkerPool(count: number, log: Logger): Promise<{ url: string
     for (const other of Object.values(cluster.workers ?? {}))
       if (other && other.id !== from && other.isConnected()) sendIgnoringExit(other, message)
   }
+  const started = new Map<number, number>()
+  let delayMs = 0
   const fork = () => {
     const worker = cluster.fork()
+    started.set(worker.id, Date.now())
     worker.on('message', (message: WorkerMessage) => {
       if (message.type === 'listening') {
         urls.set(worker.id, message.url)
@@ -62,9 +80,14 @@ export function runWorkerPool(count: number, log: Logger): Promise<{ url: string
     urls.delete(worker.id)
     // Its connections are gone: the others must stop showing its users and typing indicators.
     sendToOthers(worker.id, presence.drop(String(worker.id)))
+    const livedMs = Date.now() - (started.get(worker.id) ?? 0)
+    started.delete(worker.id)
     if (stopping) return
-    log.error('worker exited; starting a replacement', { worker: worker.id, code, signal })
-    fork()
+    delayMs = restartDelay(delayMs, livedMs)
+    log.error('worker exited; starting a replacement', { worker: worker.id, code, signal, in_ms: delayMs })
+    setTimeout(() => {
+      if (!stopping) fork()
+    }, delayMs)
   })
   for (let i = 0; i < count; i++) fork()
 

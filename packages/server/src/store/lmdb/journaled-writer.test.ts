@@ -153,7 +153,7 @@ describe('journaled LMDB writes', () => {
         async (groups, queries, settleAfter) => {
           const directDir = tempDir()
           const directLayout = openLmdbLayout(directDir)
-          const direct = createDirectWriter(directLayout, path.join(directDir, 'journal'))
+          const direct = createDirectWriter(directLayout, path.join(directDir, 'journal'), () => {})
           const { writer: journaled } = await openJournaled(tempDir())
           try {
             for (const [i, group] of groups.entries()) {
@@ -382,7 +382,7 @@ describe('journaled LMDB writes', () => {
     const { writer } = await openJournaled(dir)
     const other = openLmdbLayout(dir)
     await expect(openJournaledWriter(other, path.join(dir, 'journal'), options)).rejects.toThrow(/in use by process/)
-    expect(() => createDirectWriter(other, path.join(dir, 'journal'))).toThrow(/in use by process/)
+    expect(() => createDirectWriter(other, path.join(dir, 'journal'), () => {})).toThrow(/in use by process/)
     await other.root.close()
     await writer.close()
   })

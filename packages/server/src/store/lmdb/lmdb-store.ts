@@ -67,7 +67,7 @@ export async function openLmdbStore(options: LmdbStoreOptions): Promise<ChatStor
   try {
     const writer =
       options.writes === 'direct'
-        ? createDirectWriter(layout, journalDir(options.dataDir), options.observer)
+        ? createDirectWriter(layout, journalDir(options.dataDir), warn, options.observer)
         : await openJournaledWriter(layout, journalDir(options.dataDir), {
             flushIntervalMs: options.flushIntervalMs ?? 100,
             segmentBytes: options.journalSegmentBytes,

@@ -3,7 +3,7 @@ import type { Durability } from '../chat-store.js'
 import type { StoreObserver } from '../store-observer.js'
 import { listSegments } from './journal-file.js'
 import { claimDirect } from './journal-lock.js'
-import { inChildTransaction } from './lmdb-commit.js'
+import { guardOrphanCommitFailures, inChildTransaction } from './lmdb-commit.js'
 import type { LmdbLayout, LmdbTables } from './lmdb-layout.js'
 
 /**
@@ -26,7 +26,13 @@ export interface LmdbWriter {
  * commit (group commit), acknowledged at commit (`fast`) or once flushed (`safe`). Used when
  * several processes share the data directory (`--workers`).
  */
-export function createDirectWriter(layout: LmdbLayout, journalDir: string, observer?: StoreObserver): LmdbWriter {
+export function createDirectWriter(
+  layout: LmdbLayout,
+  journalDir: string,
+  warn: (msg: string) => void,
+  observer?: StoreObserver,
+): LmdbWriter {
+  guardOrphanCommitFailures(warn)
   fs.mkdirSync(journalDir, { recursive: true })
   const claim = claimDirect(journalDir)
   if (listSegments(journalDir).length > 0) {
