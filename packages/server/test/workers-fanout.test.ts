@@ -22,6 +22,17 @@ describe('--workers 2', () => {
     fs.rmSync(dataDir, { recursive: true, force: true })
   })
 
+  it('keeps a second --workers group off its data directory: it exits with the reason', async () => {
+    const second = spawnServer({ args: ['--port', '0', '--data-dir', dataDir, '--workers', '2', '--log-level', 'warn'], env: crashEnv })
+    const failure = await second.then(
+      () => 'started',
+      (error: unknown) => String(error),
+    )
+    expect(failure).toMatch(/exited \(1\) before it was ready/)
+    expect(failure).toContain('another --workers group')
+    expect((await getFresh(server.url, '/healthz')).status).toBe(200)
+  })
+
   it('delivers a change written through either worker to a stream held by one of them', async () => {
     const thread = '/frontend/v1/threads/fan'
     expect(await postFresh(server.url, `${thread}/messages`, { id: 'm0', body: 0 })).toBe(201)

@@ -39,8 +39,10 @@ export function workerCount(config: Config): number {
 /**
  * The primary of `--workers N`: forks N processes that each open the same LMDB environment
  * (LMDB is multi-process safe: one writer at a time, readers never block) and share one port
- * through node:cluster. Resolves with the URL once every worker listens; a worker that dies is
- * replaced; SIGTERM/SIGINT stop every worker gracefully, then the primary exits. The primary
+ * through node:cluster. Resolves with the URL once every worker listens, and rejects if a worker
+ * exits before that (it could not start: the directory is in use, the disk is full...; its own
+ * error is on stderr), stopping the others; once started, a worker that dies is replaced.
+ * SIGTERM/SIGINT stop every worker gracefully, then the primary exits. The primary
  * forwards commit announcements, presence and /metrics snapshots between workers (it holds no
  * data itself).
  */
@@ -58,6 +60,8 @@ export function runWorkerPool(count: number, log: Logger): Promise<{ url: string
   }
   const started = new Map<number, number>()
   let delayMs = 0
+  let ready = false
+  let failedToStart: (error: Error) => void = () => {}
   const fork = () => {
     const worker = cluster.fork()
     started.set(worker.id, Date.now())
@@ -83,6 +87,12 @@ export function runWorkerPool(count: number, log: Logger): Promise<{ url: string
     const livedMs = Date.now() - (started.get(worker.id) ?? 0)
     started.delete(worker.id)
     if (stopping) return
+    if (!ready) {
+      stopping = true
+      for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM')
+      failedToStart(new Error(`a worker could not start (exit code ${code ?? signal}); its error is above`))
+      return
+    }
     delayMs = restartDelay(delayMs, livedMs)
     log.error('worker exited; starting a replacement', { worker: worker.id, code, signal, in_ms: delayMs })
     setTimeout(() => {
@@ -104,12 +114,17 @@ export function runWorkerPool(count: number, log: Logger): Promise<{ url: string
       ),
     )
   }
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const check = setInterval(() => {
       if (urls.size < count) return
       clearInterval(check)
+      ready = true
       resolve({ url: [...urls.values()][0]!, stop })
     }, 20)
+    failedToStart = (error) => {
+      clearInterval(check)
+      reject(error)
+    }
   })
 }
 

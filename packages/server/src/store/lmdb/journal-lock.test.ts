@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useTempDirs } from '../temp-dirs.js'
-import { claimJournal } from './journal-lock.js'
+import { claimDirect, claimJournal } from './journal-lock.js'
 
 const tempDir = useTempDirs('progressdb-lock-')
 
@@ -13,9 +13,9 @@ const stateAndStart = (pid: number) => {
   return { state: fields[0], started: fields[19] }
 }
 
-function lockHeldBy(dir: string, pid: number): void {
+function lockHeldBy(dir: string, pid: number, file = 'LOCK', extra: object = {}): void {
   const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
-  fs.writeFileSync(path.join(dir, 'LOCK'), JSON.stringify({ pid, boot, started: stateAndStart(pid).started }))
+  fs.writeFileSync(path.join(dir, file), JSON.stringify({ pid, boot, started: stateAndStart(pid).started, ...extra }))
 }
 
 // The lock tells a live holder from a dead one through /proc: where there is none (not Linux),
@@ -29,6 +29,22 @@ describe.skipIf(!fs.existsSync('/proc/self/stat'))('the journal lock (reads /pro
       expect(() => claimJournal(dir)).toThrow(`in use by process ${holder.pid}`)
     } finally {
       holder.kill('SIGKILL')
+    }
+  })
+
+  it('lets direct writers of one --workers group share a directory, but not a second group', async () => {
+    const other = spawn('sleep', ['5'])
+    try {
+      const dir = tempDir()
+      // A live worker of this process's own group (its primary: this process) shares the directory.
+      lockHeldBy(dir, other.pid!, `direct-${other.pid}`, { group: process.pid })
+      claimDirect(dir).release()
+      // The same worker in another group's directory: refused.
+      lockHeldBy(dir, other.pid!, `direct-${other.pid}`, { group: other.pid })
+      expect(() => claimDirect(dir)).toThrow(`in use by process ${other.pid} (another --workers group)`)
+      expect(fs.existsSync(path.join(dir, `direct-${process.pid}`))).toBe(false)
+    } finally {
+      other.kill('SIGKILL')
     }
   })
 

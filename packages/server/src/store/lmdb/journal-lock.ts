@@ -1,3 +1,4 @@
+import cluster from 'node:cluster'
 import fs from 'node:fs'
 import path from 'node:path'
 
@@ -5,7 +6,8 @@ import path from 'node:path'
  * Who may write a data directory. The journal keeps acknowledged writes in one process's
  * memory until they reach LMDB, so a journaled process must be the directory's only writer:
  * it holds `LOCK`. Processes writing LMDB directly (`--workers N`) leave a `direct-<pid>`
- * marker instead; they may share the directory with each other but not with a journal. A
+ * marker instead; the workers of one group may share the directory with each other, but not
+ * with a journal or with another group (started with its own configuration). A
  * holder counts as alive while a process with its pid, boot and start time runs (not a zombie
  * left unreaped); a crashed holder's file is simply taken over.
  */
@@ -17,7 +19,12 @@ interface Holder {
   pid: number
   boot: string
   started: string
+  /** Direct writers: the `--workers` group, as its primary's pid (absent: the holder alone). */
+  group?: number
 }
+
+/** This process's `--workers` group: its cluster primary, or itself when it runs alone. */
+const myGroup = () => (cluster.isWorker ? process.ppid : process.pid)
 
 const readText = (file: string) => {
   try {
@@ -69,9 +76,9 @@ function inUse(holder: Holder, mode: string): Error {
   )
 }
 
-function create(file: string): DirectoryClaim | undefined {
+function create(file: string, holder: Holder = me()): DirectoryClaim | undefined {
   try {
-    fs.writeFileSync(file, JSON.stringify(me()), { flag: 'wx' })
+    fs.writeFileSync(file, JSON.stringify(holder), { flag: 'wx' })
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined
     throw error
@@ -101,13 +108,32 @@ export function claimJournal(dir: string): DirectoryClaim {
   throw new Error('could not take the data directory lock')
 }
 
-/** Marks this process as a direct writer. Throws if a live journaled process holds `LOCK`. */
+/**
+ * Marks this process as a direct writer. Throws if a live journaled process holds `LOCK`, or a
+ * live direct writer of another `--workers` group marked the directory (checked again once this
+ * marker is down, so of two groups starting at once neither goes on unseen by the other).
+ */
 export function claimDirect(dir: string): DirectoryClaim {
   const holder = isAlive(path.join(dir, 'LOCK'))
   if (holder) throw inUse(holder, 'journal')
+  const group = myGroup()
+  const otherGroup = () => {
+    for (const marker of directMarkers(dir)) {
+      const other = isAlive(marker)
+      if (other && (other.group ?? other.pid) !== group) return other
+    }
+    return undefined
+  }
+  const before = otherGroup()
+  if (before) throw inUse(before, 'another --workers group')
   const file = path.join(dir, `direct-${process.pid}`)
   fs.rmSync(file, { force: true })
-  const claim = create(file)
+  const claim = create(file, { ...me(), group })
   if (!claim) throw new Error('could not mark the data directory')
+  const after = otherGroup()
+  if (after) {
+    claim.release()
+    throw inUse(after, 'another --workers group')
+  }
   return claim
 }
