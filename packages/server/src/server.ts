@@ -58,7 +58,6 @@ export interface RunningServer {
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
   const log = options.log ?? createLogger(config.logging.level)
   const clock = options.clock ?? systemClock
-  const { auth, devKeys } = resolveKeys(config)
   const hub: ChangeHub = createChangeHub(createClusterRelay(() => hub.deliver))
   const subscriptions = createSubscriptionRegistry()
   // `off` records nothing: no route, no sampling, no per-request figures.
@@ -77,6 +76,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     warn: (msg) => log.warn(msg),
     observer: metrics?.store,
   })
+  // After the store has claimed the directory: a server refused there writes no dev keys into it.
+  const { auth, devKeys } = resolveKeys(config)
   const webhooks = await openWebhooks({ settings: config.webhooks, store, clock, log })
   const chat = createChatService({
     store: withChangePublishing(webhooks.store, hub),

@@ -400,6 +400,11 @@ class JournaledWriter implements LmdbWriter {
     await this.segments.close()
     if (this.appliedSeq >= this.appendedSeq)
       for (const segment of listSegments(this.dir)) fs.rmSync(segment.file, { force: true })
+    else
+      this.options.warn(
+        `${this.appendedSeq - this.appliedSeq} acknowledged writes could not be applied to LMDB before stopping` +
+          `${this.applyFailure === undefined ? '' : ` (${this.applyFailure})`}; they stay in the journal and are applied at the next start`,
+      )
     this.release()
     await this.layout.root.close()
   }

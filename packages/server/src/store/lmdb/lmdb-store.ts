@@ -22,6 +22,7 @@ import type {
   VersionRecord,
 } from '../records.js'
 import { openJournaledWriter, recoverJournal } from './journaled-writer.js'
+import { explainOpenFailure } from './open-failure.js'
 import { KEY_MAX, SEQ_MAX, openLmdbLayout, type LmdbLayout, type LmdbTables } from './lmdb-layout.js'
 import { createDirectWriter, type LmdbWriter } from './lmdb-writer.js'
 import { listUserThreads } from './lmdb-thread-list.js'
@@ -61,6 +62,14 @@ const parseJson = <T>(bytes: Uint8Array): T => JSON.parse(Buffer.from(bytes).toS
 
 /** Opens (creating if needed) the embedded LMDB store in `<dataDir>/lmdb`. */
 export async function openLmdbStore(options: LmdbStoreOptions): Promise<ChatStore> {
+  try {
+    return await openLayoutAndWriter(options)
+  } catch (error) {
+    throw explainOpenFailure(error, options.dataDir)
+  }
+}
+
+async function openLayoutAndWriter(options: LmdbStoreOptions): Promise<ChatStore> {
   fs.mkdirSync(options.dataDir, { recursive: true })
   const layout = openLmdbLayout(options.dataDir)
   const warn = options.warn ?? (() => {})
@@ -87,6 +96,8 @@ export async function recoverLmdbJournal(dataDir: string, warn: (msg: string) =>
   const layout = openLmdbLayout(dataDir)
   try {
     await recoverJournal(layout, journalDir(dataDir), warn)
+  } catch (error) {
+    throw explainOpenFailure(error, dataDir)
   } finally {
     await layout.root.close()
   }

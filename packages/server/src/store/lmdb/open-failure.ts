@@ -1,0 +1,29 @@
+import fs from 'node:fs'
+
+/** Errors of a write the file system refused for want of space (EIO is what some report). */
+const DISK_CODES = new Set(['ENOSPC', 'EIO', 'EDQUOT', 5, 28, 122])
+
+/**
+ * Why a data directory could not be opened, in words an operator can act on: opening writes
+ * (the lock file, LMDB's first transaction, the journal's replay), so a full disk stops a start
+ * with a bare "Input/output error". Such a failure is told as what it is, with the space left;
+ * anything else is returned unchanged.
+ */
+export function explainOpenFailure(error: unknown, dataDir: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code
+  if (!DISK_CODES.has(code as string | number)) return error
+  let free = 'unknown'
+  try {
+    const stats = fs.statfsSync(dataDir)
+    free = `${((stats.bavail * stats.bsize) / 2 ** 20).toFixed(1)} MiB`
+  } catch {
+    // The space left is a hint; the failure is still told.
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return new Error(
+    `could not write to the data directory ${dataDir} (${message}; ${free} free there): if its ` +
+      'disk is full, free some space and start again. Nothing stored is lost: the journal is ' +
+      'applied on the next start.',
+    { cause: error },
+  )
+}
