@@ -39,13 +39,14 @@ interface Exchange {
   started: number
   /** The matched route's path, or `unmatched` / `preflight` (the metrics' `route` label). */
   route: string
+  requestId: string
 }
 
 /** The request pipeline: CORS, route, auth, rate limits, body, handler, and one error mapper. */
 export function createRequestListener(deps: HttpAppDeps) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = requestIdOf(req.headers, deps.nextRequestId)
-    const exchange: Exchange = { method: req.method ?? 'GET', started: performance.now(), route: 'unmatched' }
+    const exchange: Exchange = { method: req.method ?? 'GET', started: performance.now(), route: 'unmatched', requestId }
     res.setHeader('x-request-id', requestId)
     serve(deps, req, res, requestId, exchange).catch((error: unknown) => sendError(deps, req, res, error, requestId, exchange))
   }
@@ -122,6 +123,14 @@ function send(deps: HttpAppDeps, res: ServerResponse, reply: Reply, exchange: Ex
   if (deps.serverTiming) headers[SERVER_TIMING_HEADER] = serverTimingValue(exchange.started)
   res.writeHead(reply.status, headers).end(body)
   deps.metrics?.replied(exchange.method, exchange.route, reply.status, (performance.now() - exchange.started) / 1000)
+  // Every reply at debug (checked first: the hot path builds nothing when it is off).
+  if (deps.log.enabled('debug'))
+    deps.log.debug('request', { ...describeExchange(exchange), status: reply.status, ms: performance.now() - exchange.started })
+}
+
+/** What a log line tells of a request: its id, method and route pattern (never ids or bodies). */
+function describeExchange(exchange: Exchange) {
+  return { request_id: exchange.requestId, method: exchange.method, route: exchange.route }
 }
 
 /** Bodies past the limit are drained up to this many times the limit, then the socket is cut. */
@@ -139,6 +148,8 @@ function sendError(
   // No `Connection: close` here: closing with body bytes still arriving makes the kernel reset
   // the connection, and a client still writing never sees the 413.
   if (body.code === 'PAYLOAD_TOO_LARGE') discardBody(req, Math.max(DRAIN_FACTOR * deps.bodyMaxBytes, 64 << 20))
-  if (status >= 500) deps.log.warn('request failed', { request_id: requestId, code: body.code, status })
+  // Refusals at info, so the request_id a client quotes always finds its line.
+  if (status >= 500) deps.log.warn('request failed', { ...describeExchange(exchange), code: body.code, status })
+  else deps.log.info('request refused', { ...describeExchange(exchange), code: body.code, status })
   send(deps, res, { status, body, headers }, exchange)
 }
