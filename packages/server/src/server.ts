@@ -1,6 +1,6 @@
 import cluster from 'node:cluster'
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
+import net, { type AddressInfo } from 'node:net'
 import { createKeyRing } from './auth/key-ring.js'
 import { loadOrCreateDevKeys, type DevKeys } from './auth/dev-keys.js'
 import { createSignatureCache } from './auth/signature-cache.js'
@@ -53,6 +53,9 @@ export interface RunningServer {
   /** Graceful: stop accepting, let in-flight requests finish (up to the grace period), flush, close. */
   close(): Promise<void>
 }
+
+/** At shutdown, how long no request may arrive before the kept-alive connections are closed. */
+const SHUTDOWN_QUIET_MS = 100
 
 /** Opens the store and serves the v1 API until `close()`. */
 export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
@@ -129,6 +132,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }, 1000).unref()
 
   const inFlight = new Set<http.ServerResponse>()
+  let lastArrival = 0
   const authDeps: AuthDeps = {
     keys: createKeyRing(auth),
     verifySignature: createSignatureCache(10_000, (user, signature, nowMs) =>
@@ -153,6 +157,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   })
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 120_000 }, (req, res) => {
     inFlight.add(res)
+    lastArrival = performance.now()
     res.on('close', () => inFlight.delete(res))
     listener(req, res)
   })
@@ -189,12 +194,20 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       clearInterval(expiry)
       subscriptions.closeAll()
       gateway.close()
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
-      server.closeIdleConnections()
+      // Kept-alive connections stay open until requests stop arriving on them for a moment: a
+      // request already on its way then gets 503 SHUTTING_DOWN (with `Connection: close`), where
+      // closing an idle connection under it would reset it, leaving its client unsure whether
+      // the write happened. So listening stops through net.Server's close: http.Server's would
+      // close every idle connection at once.
+      const stopped = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()))
+      lastArrival = Math.max(lastArrival, performance.now())
       const deadline = Date.now() + config.server.shutdownGraceMs
-      while (inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
+      const busy = () => inFlight.size > 0 || performance.now() - lastArrival < SHUTDOWN_QUIET_MS
+      while (busy() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
       server.closeAllConnections()
       await stopped
+      // http.Server's own close now, for its timers (nothing is left to close).
+      server.close()
       await webhooks.dispatcher.stop(Math.max(0, deadline - Date.now()))
       await store.close()
       metrics?.stop()

@@ -44,6 +44,8 @@ export function startWorkload(
   let acks = 0
   let stopped = false
   let failures = 0
+  /** How each writer's last request failed: the reply, or the socket error under fetch's. */
+  const errors: string[] = []
   const worker = async (w: number) => {
     const user = `writer-${w % CRASH_THREADS}`
     const headers = headersFor(user, durability)
@@ -79,8 +81,10 @@ export function startWorkload(
           mine.push(id)
           onAck(++acks)
         }
-      } catch {
+      } catch (error) {
         failures++
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause
+        errors.push(cause ? `${cause.code ?? ''} ${cause.message ?? ''}` : String(error))
         return
       }
     }
@@ -90,6 +94,7 @@ export function startWorkload(
     acked,
     done,
     failures: () => failures,
+    errors: () => [...errors],
     stop: async () => {
       stopped = true
       await done

@@ -140,6 +140,9 @@ describe('SIGTERM', () => {
     expect(res.status).toBe(201)
     expect(await first.exited).toBe(0)
     await workload.stop()
+    // Writers on kept-alive connections were told (503 SHUTTING_DOWN) or refused a new
+    // connection; none had a request reset under it, which would leave it unsure of the write.
+    for (const error of workload.errors()) expect(error).toMatch(/answered 503: .*SHUTTING_DOWN|ECONNREFUSED/)
 
     const second = await start(dataDir)
     workload.acked.set('in-flight', { thread: 'crash-0', version: 1, body: { text } })

@@ -386,6 +386,15 @@ class JournaledWriter implements LmdbWriter {
       await new Promise<void>((resolve) => this.applyWaiters.push(resolve))
   }
 
+  /** What a close that could not apply everything says (the applier may have told why since). */
+  private unappliedAtClose(): string {
+    const why = this.applyFailure === undefined ? '' : ` (${this.applyFailure})`
+    return (
+      `${this.appendedSeq - this.appliedSeq} acknowledged writes could not be applied to LMDB before stopping${why}; ` +
+      'they stay in the journal and are applied at the next start'
+    )
+  }
+
   /** Applies everything to LMDB and removes the journal; a failure leaves it for replay. */
   async close(): Promise<void> {
     if (this.closed) return
@@ -400,11 +409,7 @@ class JournaledWriter implements LmdbWriter {
     await this.segments.close()
     if (this.appliedSeq >= this.appendedSeq)
       for (const segment of listSegments(this.dir)) fs.rmSync(segment.file, { force: true })
-    else
-      this.options.warn(
-        `${this.appendedSeq - this.appliedSeq} acknowledged writes could not be applied to LMDB before stopping` +
-          `${this.applyFailure === undefined ? '' : ` (${this.applyFailure})`}; they stay in the journal and are applied at the next start`,
-      )
+    else this.options.warn(this.unappliedAtClose())
     this.release()
     await this.layout.root.close()
   }
