@@ -1,19 +1,24 @@
 """Keys, signatures, admin calls, and every error status mapped to its exception and code."""
 
+import asyncio
+import traceback
 from typing import Any, Callable
 
+import httpx
 import pytest
 
 from conftest import ClientFactory
 from progressdb import (
     APIConnectionError,
     APIStatusError,
+    AsyncProgressDB,
     AuthenticationError,
     BadRequestError,
     ConflictError,
     NotFoundError,
     PayloadTooLargeError,
     PermissionDeniedError,
+    ProgressDB,
     ProgressDBError,
     RateLimitError,
     ValidationError,
@@ -242,3 +247,74 @@ def test_rate_limited_request_is_retried_after_retry_after(
     assert statuses[:2] == [200, 200]
     assert 429 in statuses[2:]
     assert statuses[-1] == 200
+
+
+# --- secrets never appear in an error ------------------------------------------------------
+
+
+def _leaks(error: BaseException, secrets: list[str]) -> list[str]:
+    """The secrets found in anything that shows the error: str, repr, args, a traceback."""
+    printed = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    shown = [str(error), repr(error), repr(error.args), printed]
+    return [secret for secret in secrets if any(secret in text for text in shown)]
+
+
+def test_keys_user_ids_and_signatures_are_trimmed_as_in_js(
+    db: Any, make_client: ClientFactory, new_id: Callable[[str], str]
+) -> None:
+    # The QA repro: a key with its trailing newline (read from a file) used to fail in h11
+    # with the key in the message; it is trimmed, as fetch trims header values.
+    with pytest.raises(NotFoundError) as missing:
+        make_client(api_key=KEYS["backend"] + "\n", max_retries=0).get_thread("x", user_id="u")
+    assert_error(missing.value, 404, "THREAD_NOT_FOUND")
+    user = new_id("trim")
+    thread = db.create_thread(title="mine", user_id=user)
+    frontend = make_client(api_key=f" {KEYS['frontend']}\r\n")
+    as_user = frontend.for_user(f"{user}\n", signature=f"{db.sign_user(user)}\n")
+    assert as_user.get_thread(thread["id"])["id"] == thread["id"]
+
+
+def test_an_illegal_header_error_does_not_quote_the_key(make_client: ClientFactory) -> None:
+    """The path of the QA repro: h11 refuses a header value and quotes it. Keys are trimmed
+    and checked now, so the header is forced here to reach that error for real."""
+    db = make_client(max_retries=0)
+    db._core.headers["Authorization"] = f"Bearer {KEYS['backend']}\n"
+    with pytest.raises(APIConnectionError) as failed:
+        db.get_thread("x", user_id="u")
+    error = failed.value
+    assert (error.status, error.code) == (0, "NETWORK_ERROR")
+    assert "LocalProtocolError" in str(error)
+    assert "[redacted]" in str(error)
+    assert _leaks(error, [KEYS["backend"]]) == []
+    assert error.__context__ is None  # the original is not kept (it quotes the key)
+
+
+def test_a_transport_error_quoting_the_signature_is_redacted() -> None:
+    signature = "e.1900000000.0123456789abcdef"
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(
+            f"cannot send {dict(request.headers)}", request=request
+        )  # a transport whose error text quotes the request's headers
+
+    secrets = [KEYS["frontend"], signature]
+    transport = httpx.MockTransport(refuse)
+    with httpx.Client(transport=transport) as http:
+        db = ProgressDB(
+            base_url="http://db.test", api_key=KEYS["frontend"], max_retries=0, http_client=http
+        )
+        with pytest.raises(APIConnectionError) as failed:
+            db.for_user("u1", signature=signature).list_threads()
+    assert "ConnectError" in str(failed.value)
+    assert _leaks(failed.value, secrets) == []
+
+    async def run() -> None:
+        async with httpx.AsyncClient(transport=transport) as http:
+            adb = AsyncProgressDB(
+                base_url="http://db.test", api_key=KEYS["frontend"], max_retries=0, http_client=http
+            )
+            await adb.for_user("u1", signature=signature).list_threads()
+
+    with pytest.raises(APIConnectionError) as afailed:
+        asyncio.run(run())
+    assert _leaks(afailed.value, secrets) == []

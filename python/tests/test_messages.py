@@ -163,3 +163,30 @@ def test_durability_option_is_accepted_on_writes(
     user, thread_id = new_id("u"), new_id("chat")
     message = safe.create_thread_message(thread_id, {"body": "durable"}, user_id=user)
     assert safe.get_thread_message(thread_id, message["id"], user_id=user)["body"] == "durable"
+
+
+def test_ephemeral_messages_are_listed_only_when_asked(
+    db: Any, new_id: Callable[[str], str]
+) -> None:
+    user, thread_id = new_id("u"), new_id("chat")
+    db.create_thread_message(thread_id, {"id": "kept", "body": "kept"}, user_id=user)
+    db.create_thread_message(
+        thread_id,
+        {"id": "tool", "body": "running", "ephemeral": True, "ttl_ms": 600_000},
+        user_id=user,
+    )
+    db.create_thread_message(thread_id, {"id": "last", "body": "last"}, user_id=user)
+
+    def ids(messages: Any) -> list[str]:
+        return [m["id"] for m in messages]
+
+    assert ids(db.list_thread_messages(thread_id, user_id=user)["messages"]) == ["kept", "last"]
+    page = db.list_thread_messages(thread_id, include_ephemeral=True, user_id=user)
+    assert ids(page["messages"]) == ["kept", "tool", "last"]
+    assert ids(db.iter_messages(thread_id, page_size=1, user_id=user)) == ["last", "kept"]
+    older = db.iter_messages(thread_id, page_size=1, include_ephemeral=True, user_id=user)
+    assert ids(older) == ["last", "tool", "kept"]
+    newer = db.iter_messages(
+        thread_id, direction="newer", page_size=1, include_ephemeral=True, user_id=user
+    )
+    assert ids(newer) == ["kept", "tool", "last"]

@@ -245,7 +245,7 @@ def test_live_responses_fit_the_models(db: Any, make_client: Any) -> None:
     conforms(db.list_threads(user_id=owner), models.ThreadPage, "list_threads")
     page = db.list_thread_messages(thread_id, include_deleted=True, user_id=owner)
     conforms(page, models.MessagePage, "list_thread_messages")
-    versions = db.list_message_versions(thread_id, reply["id"], user_id=owner)
+    versions = db.list_message_versions(thread_id, reply["id"], include_deleted=True, user_id=owner)
     conforms(versions, list[models.MessageVersion], "versions")
 
     events = db.list_events(thread_id, user_id=owner)

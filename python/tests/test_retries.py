@@ -3,12 +3,13 @@
 import json
 import socket
 from collections.abc import Iterator
-from typing import Callable
+from typing import Any, Callable
 
+import httpx
 import pytest
 
 from conftest import ClientFactory
-from fault_proxy import fault_proxy, first_only
+from fault_proxy import FaultProxy, fault_proxy, first_only
 from progressdb import APIConnectionError, APITimeoutError, ServerError
 from server_process import ServerProcess
 
@@ -53,8 +54,8 @@ def test_edit_is_not_retried_after_a_dropped_response(
         db = make_client(base_url=proxy.url)
         with pytest.raises(APIConnectionError) as lost:
             db.update_thread_message(thread_id, message["id"], body="v2", user_id=user)
-        assert lost.value.status is None
-        assert lost.value.code is None
+        assert lost.value.status == 0  # no response, as in @progressdb/js
+        assert lost.value.code == "NETWORK_ERROR"
         assert proxy.count("PATCH", message["id"]) == 1
     stored = make_client().get_thread_message(thread_id, message["id"], user_id=user)
     assert stored["version"] == 2  # it did happen, exactly once
@@ -74,7 +75,7 @@ def test_reads_are_retried_on_503_but_writes_are_not(
         with pytest.raises(ServerError) as unavailable:
             db.update_thread(thread["id"], title="x", user_id=user)
         assert unavailable.value.status == 503
-        assert unavailable.value.code == "UNKNOWN"  # the proxy's answer had no error body
+        assert unavailable.value.code == "BAD_RESPONSE"  # the proxy's answer had no error body
         assert proxy.count("PATCH", thread["id"]) == 1
 
 
@@ -101,10 +102,102 @@ def test_refused_connection_is_api_connection_error(
     with pytest.raises(APIConnectionError) as refused:
         db.list_threads(user_id="u")
     assert not isinstance(refused.value, APITimeoutError)
-    assert refused.value.__cause__ is not None
+    assert (refused.value.status, refused.value.code) == (0, "NETWORK_ERROR")
+    assert isinstance(refused.value.__cause__, httpx.ConnectError)
 
 
 def test_no_answer_is_api_timeout_error(make_client: ClientFactory, silent_port: int) -> None:
     db = make_client(base_url=f"http://127.0.0.1:{silent_port}", timeout=0.3, max_retries=0)
-    with pytest.raises(APITimeoutError):
+    with pytest.raises(APITimeoutError) as timed_out:
         db.get_thread("t", user_id="u")
+    assert (timed_out.value.status, timed_out.value.code) == (0, "TIMEOUT")
+
+
+def _count(proxy: FaultProxy, method: str, suffix: str) -> int:
+    return sum(
+        1 for s in proxy.seen if s.method == method and s.path.split("?")[0].endswith(suffix)
+    )
+
+
+def test_set_like_writes_and_signing_are_retried_after_a_503(
+    make_client: ClientFactory, server: ServerProcess, new_id: Callable[[str], str]
+) -> None:
+    """Adding a reaction or a participant, moving a read marker, signing: the same request
+    twice changes nothing more, so they are retried like reads (as in @progressdb/js)."""
+    user, thread_id = new_id("u"), new_id("chat")
+    message = make_client().create_thread_message(thread_id, {"body": "hi"}, user_id=user)
+    m = message["id"]
+    steps: list[tuple[str, str, Callable[[Any], Any]]] = [
+        ("POST", "/reactions", lambda db: db.add_reaction(thread_id, m, "👍", user_id=user)),
+        ("DELETE", "/reactions", lambda db: db.remove_reaction(thread_id, m, "👍", user_id=user)),
+        ("POST", "/read", lambda db: db.mark_read(thread_id, m, user_id=user)),
+        ("POST", "/participants", lambda db: db.add_participant(thread_id, "bob", user_id=user)),
+        (
+            "DELETE",
+            "/participants",
+            lambda db: db.remove_participant(thread_id, "bob", user_id=user),
+        ),
+        ("POST", "/backend/v1/sign", lambda db: db.sign_user(user)),
+    ]
+    for method, suffix, run in steps:
+        with fault_proxy(server.url, first_only(method, suffix, 503)) as proxy:
+            run(make_client(base_url=proxy.url))
+            assert _count(proxy, method, suffix) == 2, f"{method} {suffix}"
+    stored = make_client().get_thread_message(thread_id, m, user_id=user)
+    assert stored["reactions"] == {}
+    assert [p["user_id"] for p in make_client().list_participants(thread_id, user_id=user)] == [
+        user
+    ]
+
+
+def test_a_429_is_retried_for_every_request(
+    make_client: ClientFactory, server: ServerProcess, new_id: Callable[[str], str]
+) -> None:
+    user, thread_id = new_id("u"), new_id("chat")
+    message = make_client().create_thread_message(thread_id, {"body": "v1"}, user_id=user)
+    with fault_proxy(server.url, first_only("PATCH", message["id"], 429)) as proxy:
+        db = make_client(base_url=proxy.url)
+        assert (
+            db.update_thread_message(thread_id, message["id"], body="v2", user_id=user)["version"]
+            == 2
+        )
+        assert _count(proxy, "PATCH", message["id"]) == 2
+    streamed = make_client().create_thread_message(
+        thread_id, {"body": {"text": ""}, "status": "streaming"}, user_id=user
+    )
+    for route in ("/append", "/finalize"):
+        with fault_proxy(server.url, first_only("POST", route, 429)) as proxy:
+            db = make_client(base_url=proxy.url)
+            if route == "/append":
+                db.append_to_message(thread_id, streamed["id"], text="once", user_id=user)
+            else:
+                final = db.finalize_message(thread_id, streamed["id"], user_id=user)
+                assert final["body"] == {"text": "once"}
+            assert _count(proxy, "POST", route) == 2
+
+
+def test_unsafe_writes_are_not_retried_after_a_503(
+    make_client: ClientFactory, server: ServerProcess, new_id: Callable[[str], str]
+) -> None:
+    user, thread_id = new_id("u"), new_id("chat")
+    message = make_client().create_thread_message(thread_id, {"body": "v1"}, user_id=user)
+    streamed = make_client().create_thread_message(
+        thread_id, {"body": {"text": ""}, "status": "streaming"}, user_id=user
+    )
+    m, s = message["id"], streamed["id"]
+    steps: list[tuple[str, str, Callable[[Any], Any]]] = [
+        (
+            "DELETE",
+            f"/messages/{m}",
+            lambda db: db.delete_thread_message(thread_id, m, user_id=user),
+        ),
+        ("POST", "/restore", lambda db: db.restore_thread_message(thread_id, m, user_id=user)),
+        ("POST", "/append", lambda db: db.append_to_message(thread_id, s, text="x", user_id=user)),
+        ("POST", "/finalize", lambda db: db.finalize_message(thread_id, s, user_id=user)),
+    ]
+    for method, suffix, run in steps:
+        with fault_proxy(server.url, first_only(method, suffix, 503)) as proxy:
+            with pytest.raises(ServerError) as unavailable:
+                run(make_client(base_url=proxy.url))
+            assert (unavailable.value.status, unavailable.value.code) == (503, "BAD_RESPONSE")
+            assert _count(proxy, method, suffix) == 1, f"{method} {suffix}"

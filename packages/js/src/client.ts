@@ -16,6 +16,7 @@ import type {
   ThreadListSubscription,
 } from './realtime/thread-list-channel.js'
 import type { WebSocketConstructor } from './realtime/web-socket.js'
+import { createThreadCreatedSignal } from './thread-created-signal.js'
 import { createThreadsClient, type ThreadsClient } from './threads-client.js'
 import {
   createTransport,
@@ -92,6 +93,13 @@ export interface ProgressDBClient {
    * const sub = client.subscribeThreads({ onThreads: ({ threads, removed }) => update(threads, removed) })
    */
   subscribeThreads(options?: SubscribeThreadsOptions): ThreadListSubscription
+  /**
+   * Calls `listener(threadId)` after each create through this client succeeds: a thread
+   * create, or a message create (`messages(t).create`, `streamMessage`), which creates its
+   * thread when new. The stores use it to start over on a thread that did not exist yet.
+   * @example const stop = client.onThreadCreated((threadId) => console.log('exists:', threadId))
+   */
+  onThreadCreated(listener: (threadId: string) => void): () => void
   /** The live connection: availability, status, `close()`. */
   readonly realtime: Realtime
   /** The HTTP layer, for routes not wrapped here. */
@@ -117,16 +125,18 @@ export function createClient(options: ClientOptions): ProgressDBClient {
     ...options.realtime,
     WebSocket: options.WebSocket,
   })
+  const created = createThreadCreatedSignal()
+  const messages = <TBody = unknown>(threadId: string) =>
+    createMessagesClient<TBody>(transport, threadId, created.emit)
   return {
-    userId: options.userId,
-    threads: createThreadsClient(transport),
-    messages: <TBody = unknown>(threadId: string) =>
-      createMessagesClient<TBody>(transport, threadId),
+    userId: transport.userId!,
+    threads: createThreadsClient(transport, created.emit),
+    messages,
     streamMessage: <TBody = unknown>(
       threadId: string,
       message?: NewStreamMessage<TBody>,
       options?: RequestOptions,
-    ) => createMessagesClient<TBody>(transport, threadId).stream(message, options),
+    ) => messages<TBody>(threadId).stream(message, options),
     participants: (threadId) => createParticipantsClient(transport, threadId),
     events: (threadId) => createEventsClient(transport, threadId),
     markRead: async (threadId, messageId, options) =>
@@ -143,6 +153,7 @@ export function createClient(options: ClientOptions): ProgressDBClient {
       ).thread,
     subscribe: realtime.subscribe,
     subscribeThreads: realtime.subscribeThreads,
+    onThreadCreated: created.listen,
     realtime: {
       available: realtime.available,
       get status() {

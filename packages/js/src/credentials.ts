@@ -28,12 +28,33 @@ export interface Auth {
   refresh(generation: number): Promise<boolean>
 }
 
-const bearer = (key: string) => ({ authorization: `Bearer ${key}` })
+/** Leading and trailing HTTP whitespace: fetch strips it from every header value. */
+const OUTER_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g
+/** A credential, once trimmed: printable ASCII (the Python SDK checks the same). */
+const HEADER_SAFE = /^[\x20-\x7e]+$/
+
+/**
+ * A key, user id or signature as it is sent: trimmed as fetch trims header values (so a key
+ * read from a file with its newline works, in headers and in the WebSocket URL alike), and
+ * refused, without quoting it, when it cannot be a header value at all.
+ */
+export function toCredential(value: unknown, name: string): string {
+  const text = typeof value === 'string' ? value.replace(OUTER_WHITESPACE, '') : ''
+  if (!HEADER_SAFE.test(text))
+    throw new TypeError(
+      `ProgressDB: ${name} must be a non-empty string of printable ASCII characters.`,
+    )
+  return text
+}
+
+const bearer = (key: string, name: string) => ({
+  authorization: `Bearer ${toCredential(key, name)}`,
+})
 
 /** Builds the auth headers for `credentials`; a signature function is called lazily, once. */
 export function createAuth(credentials: Credentials): Auth {
   if ('apiKey' in credentials) {
-    const headers = bearer(credentials.apiKey)
+    const headers = bearer(credentials.apiKey, 'apiKey')
     return {
       userId: undefined,
       headers: async () => ({ headers, generation: 0 }),
@@ -41,23 +62,26 @@ export function createAuth(credentials: Credentials): Auth {
     }
   }
   if ('backendKey' in credentials) {
-    const headers = { ...bearer(credentials.backendKey), 'x-user-id': credentials.userId }
+    const userId = toCredential(credentials.userId, 'userId')
+    const headers = { ...bearer(credentials.backendKey, 'backendKey'), 'x-user-id': userId }
     return {
-      userId: credentials.userId,
+      userId,
       headers: async () => ({ headers, generation: 0 }),
       refresh: async () => false,
     }
   }
-  const base = { ...bearer(credentials.frontendKey), 'x-user-id': credentials.userId }
+  const userId = toCredential(credentials.userId, 'userId')
+  const base = { ...bearer(credentials.frontendKey, 'frontendKey'), 'x-user-id': userId }
   if ('userSignature' in credentials) {
-    const headers = { ...base, 'x-user-signature': credentials.userSignature }
+    const signature = toCredential(credentials.userSignature, 'userSignature')
+    const headers = { ...base, 'x-user-signature': signature }
     return {
-      userId: credentials.userId,
+      userId,
       headers: async () => ({ headers, generation: 0 }),
       refresh: async () => false,
     }
   }
-  return signatureFetchingAuth(credentials.userId, base, credentials.getUserSignature)
+  return signatureFetchingAuth(userId, base, credentials.getUserSignature)
 }
 
 function signatureFetchingAuth(
@@ -68,7 +92,9 @@ function signatureFetchingAuth(
   let generation = 0
   let signature: Promise<string> | undefined
   const fetchSignature = () => {
-    const pending = Promise.resolve().then(getUserSignature)
+    const pending = Promise.resolve()
+      .then(getUserSignature)
+      .then((value) => toCredential(value, 'the signature getUserSignature returned'))
     // A failed fetch is not cached: the next request asks again.
     pending.catch(() => {
       if (signature === pending) signature = undefined

@@ -6,8 +6,18 @@ import type { ErrorBody, ErrorCode } from '@progressdb/protocol'
  * - `TIMEOUT`: no complete response within `timeoutMs`.
  * - `ABORTED`: the caller's `AbortSignal` fired.
  * - `BAD_RESPONSE`: a response that is not the API's JSON (e.g. an HTML page from a proxy).
+ * - `CREDENTIALS_UNAVAILABLE`: the request could not be sent for lack of credentials:
+ *   `getUserSignature` threw, rejected or returned no usable signature, or a
+ *   @progressdb/node client without a backend key made a user-scoped call.
+ * - `BAD_REQUEST_BODY`: the body cannot be sent as JSON (a `BigInt`, a cycle...).
  */
-export type ClientErrorCode = 'NETWORK_ERROR' | 'TIMEOUT' | 'ABORTED' | 'BAD_RESPONSE'
+export type ClientErrorCode =
+  | 'NETWORK_ERROR'
+  | 'TIMEOUT'
+  | 'ABORTED'
+  | 'BAD_RESPONSE'
+  | 'CREDENTIALS_UNAVAILABLE'
+  | 'BAD_REQUEST_BODY'
 
 /** Every code a `ProgressDBError` can carry: the server's registry plus the client's own. */
 export type ProgressDBErrorCode = ErrorCode | ClientErrorCode

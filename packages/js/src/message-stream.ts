@@ -6,8 +6,8 @@ import type { RequestOptions, Transport } from './transport.js'
 
 /**
  * What `streamMessage` / `messages(threadId).stream` take: a new message without `status`
- * (it is always `streaming`); `body` defaults to `{ text: '' }`, so `append(text)` grows
- * `body.text` and `appendDelta` merges into the object.
+ * (it is always `streaming`); `role` defaults to `assistant` (as in the Python SDK), `body`
+ * to `{ text: '' }`, so `append(text)` grows `body.text` and `appendDelta` merges into it.
  */
 export type NewStreamMessage<TBody = unknown> = Omit<NewMessage<TBody>, 'status' | 'body'> & {
   body?: TBody
@@ -86,9 +86,14 @@ export async function openMessageStream<TBody>(
   create: (message: NewMessage<TBody>, options?: RequestOptions) => Promise<Message<TBody>>,
   options?: RequestOptions,
 ): Promise<MessageStream<TBody>> {
-  const { body, ...rest } = message
+  const { body, role, ...rest } = message
   const created = await create(
-    { ...rest, body: (body === undefined ? { text: '' } : body) as TBody, status: 'streaming' },
+    {
+      ...rest,
+      role: role ?? 'assistant',
+      body: (body === undefined ? { text: '' } : body) as TBody,
+      status: 'streaming',
+    },
     options,
   )
   return createMessageStream(transport, threadId, created)

@@ -14,12 +14,16 @@ export interface MessagePageQuery {
   after?: string
   anchor?: string
   includeDeleted?: boolean
+  /** Also list ephemeral messages (`ephemeral: true`, until they expire); left out by default. */
+  includeEphemeral?: boolean
 }
 
 export interface MessageWalkOptions extends RequestOptions {
   /** Messages fetched per request (default 100). */
   pageSize?: number
   includeDeleted?: boolean
+  /** Also yield ephemeral messages. */
+  includeEphemeral?: boolean
 }
 
 /** The messages of one thread: `client.messages(threadId)`. */
@@ -66,8 +70,12 @@ export interface MessagesClient<TBody = unknown> {
   delete(messageId: string, options: RequestOptions & { hard: true }): Promise<void>
   /** Undoes a soft delete. @example await client.messages('t1').restore('m1') */
   restore(messageId: string, options?: RequestOptions): Promise<Message<TBody>>
-  /** Edit history, oldest first; the last is current. @example await client.messages('t1').versions('m1') */
-  versions(messageId: string, options?: RequestOptions): Promise<MessageVersion[]>
+  /**
+   * Edit history, oldest first; the last is current. A soft-deleted message's history needs
+   * `includeDeleted`, as the message does.
+   * @example await client.messages('t1').versions('m1')
+   */
+  versions(messageId: string, options?: ReadOptions): Promise<MessageVersion[]>
   /** Adds the caller's reaction. @example await client.messages('t1').react('m1', '👍') */
   react(messageId: string, emoji: string, options?: RequestOptions): Promise<Message<TBody>>
   /** Removes the caller's reaction. @example await client.messages('t1').unreact('m1', '👍') */
@@ -95,12 +103,19 @@ function listPage<TBody>(
   query: MessagePageQuery,
   options?: RequestOptions,
 ) {
-  const { limit, before, after, anchor, includeDeleted } = query
+  const { limit, before, after, anchor, includeDeleted, includeEphemeral } = query
   return transport.request<MessagePage<TBody>>(
     {
       method: 'GET',
       path: messagesPath(threadId),
-      query: { limit, before, after, anchor, include_deleted: includeDeleted },
+      query: {
+        limit,
+        before,
+        after,
+        anchor,
+        include_deleted: includeDeleted,
+        include_ephemeral: includeEphemeral,
+      },
     },
     options,
   )
@@ -112,10 +127,14 @@ async function lastOf<T>(items: AsyncIterable<T>): Promise<T | undefined> {
   return last
 }
 
-/** Builds the `MessagesClient` of one thread over a transport. */
+/**
+ * Builds the `MessagesClient` of one thread over a transport; `onCreated` hears of each
+ * successful create (the thread exists then).
+ */
 export function createMessagesClient<TBody = unknown>(
   transport: Transport,
   threadId: string,
+  onCreated?: (threadId: string) => void,
 ): MessagesClient<TBody> {
   const one = (messageId: string) => messagePath(threadId, messageId)
   const unwrap = async (reply: Promise<MessageResponse>) => (await reply).message as Message<TBody>
@@ -128,6 +147,7 @@ export function createMessagesClient<TBody = unknown>(
         {
           limit: options.pageSize ?? 100,
           includeDeleted: options.includeDeleted,
+          includeEphemeral: options.includeEphemeral,
           [cursor]: anchor,
         },
         options,
@@ -157,8 +177,8 @@ export function createMessagesClient<TBody = unknown>(
     yield* walkPages('newer', false, pageOf(options, 'after'), start)
   }
 
-  const create: MessagesClient<TBody>['create'] = (message, options) =>
-    unwrap(
+  const create: MessagesClient<TBody>['create'] = async (message, options) => {
+    const created = await unwrap(
       transport.request<MessageResponse>(
         {
           method: 'POST',
@@ -169,6 +189,9 @@ export function createMessagesClient<TBody = unknown>(
         options,
       ),
     )
+    onCreated?.(threadId)
+    return created
+  }
 
   return {
     threadId,
@@ -212,10 +235,14 @@ export function createMessagesClient<TBody = unknown>(
           options,
         ),
       ),
-    versions: async (messageId, options) =>
+    versions: async (messageId, options = {}) =>
       (
         await transport.request<VersionListResponse>(
-          { method: 'GET', path: `${one(messageId)}/versions` },
+          {
+            method: 'GET',
+            path: `${one(messageId)}/versions`,
+            query: { include_deleted: options.includeDeleted },
+          },
           options,
         )
       ).versions,

@@ -24,6 +24,7 @@ export function createParticipantsClient(
   threadId: string,
 ): ParticipantsClient {
   const path = `${threadPath(threadId)}/participants`
+  // Adding and removing set a state (the same again changes nothing), so both are retried.
   const call = async (
     method: 'GET' | 'POST' | 'DELETE',
     body: unknown,
@@ -31,7 +32,7 @@ export function createParticipantsClient(
   ): Promise<Participant[]> =>
     (
       await transport.request<ParticipantListResponse>(
-        { method, path, body, idempotent: method !== 'DELETE' },
+        { method, path, body, idempotent: true },
         options,
       )
     ).participants

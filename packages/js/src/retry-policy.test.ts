@@ -6,13 +6,27 @@ const error = (status: number, code: string, retryAfterS?: number) =>
   new ProgressDBError({ status, code: code as never, message: code, retryAfterS })
 
 describe('retry policy', () => {
-  it('retries lost connections, timeouts, 429 and 502/503/504 only', () => {
-    expect(isRetryable(error(0, 'NETWORK_ERROR'))).toBe(true)
-    expect(isRetryable(error(0, 'TIMEOUT'))).toBe(true)
-    expect(isRetryable(error(0, 'ABORTED'))).toBe(false)
-    for (const status of [429, 502, 503, 504]) expect(isRetryable(error(status, 'X'))).toBe(true)
+  it('retries lost connections, timeouts, 429 and 502/503/504 of repeatable requests only', () => {
+    expect(isRetryable(error(0, 'NETWORK_ERROR'), true)).toBe(true)
+    expect(isRetryable(error(0, 'TIMEOUT'), true)).toBe(true)
+    expect(isRetryable(error(0, 'ABORTED'), true)).toBe(false)
+    for (const code of ['CREDENTIALS_UNAVAILABLE', 'BAD_REQUEST_BODY'])
+      expect(isRetryable(error(0, code), true)).toBe(false)
+    for (const status of [429, 502, 503, 504])
+      expect(isRetryable(error(status, 'X'), true)).toBe(true)
     for (const status of [400, 401, 403, 404, 409, 413, 500, 507])
-      expect(isRetryable(error(status, 'X'))).toBe(false)
+      expect(isRetryable(error(status, 'X'), true)).toBe(false)
+  })
+
+  it('retries only a 429 of a request that is not safe to repeat', () => {
+    expect(isRetryable(error(429, 'RATE_LIMITED'), false)).toBe(true)
+    for (const e of [
+      error(0, 'NETWORK_ERROR'),
+      error(0, 'TIMEOUT'),
+      error(502, 'X'),
+      error(503, 'X'),
+    ])
+      expect(isRetryable(e, false)).toBe(false)
   })
 
   it('backs off exponentially with jitter, capped at maxDelayMs', () => {

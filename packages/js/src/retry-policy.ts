@@ -1,9 +1,11 @@
 import type { ProgressDBError } from './errors.js'
 
 /**
- * When and how long to wait before sending a request again. Only requests that are safe to
- * repeat are retried: reads, and creates that carry a client id (the server answers a repeat
- * with the stored item, so nothing is duplicated).
+ * When and how long to wait before sending a request again. A 429 is retried whatever the
+ * request (the server refused it before doing anything). After an unknown outcome (no
+ * response, a timeout, 502/503/504) only requests that are safe to repeat are: reads, creates
+ * that carry a client id (the server answers a repeat with the stored item), and set-like
+ * writes (reactions, read markers, participants, signing). The Python SDK follows the same rules.
  */
 export interface RetryOptions {
   /** Attempts after the first one; 0 disables retries. Default 2. */
@@ -23,13 +25,18 @@ export const DEFAULT_RETRY: RetryOptions = {
   maxRetryAfterMs: 60_000,
 }
 
-/** Rate limited, bad gateway, unavailable (shutting down, store busy), gateway timeout. */
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504])
+/** Bad gateway, unavailable (shutting down, store busy), gateway timeout: maybe applied. */
+const UNKNOWN_OUTCOME_STATUS = new Set([502, 503, 504])
 
-/** Whether an error of a repeatable request is worth another attempt. */
-export function isRetryable(error: ProgressDBError): boolean {
+/**
+ * Whether a failed request is worth another attempt: a 429 always; a lost connection, a
+ * timeout or a 502/503/504 only when the request is `repeatable` (safe to apply twice).
+ */
+export function isRetryable(error: ProgressDBError, repeatable: boolean): boolean {
+  if (error.status === 429) return true
+  if (!repeatable) return false
   if (error.code === 'NETWORK_ERROR' || error.code === 'TIMEOUT') return true
-  return RETRYABLE_STATUS.has(error.status)
+  return UNKNOWN_OUTCOME_STATUS.has(error.status)
 }
 
 /**

@@ -67,8 +67,11 @@ export interface ThreadsClient {
   newer(options: ThreadWalkOptions & { after: string }): AsyncGenerator<Thread, void, undefined>
 }
 
-/** Builds `client.threads` over a transport. */
-export function createThreadsClient(transport: Transport): ThreadsClient {
+/** Builds `client.threads` over a transport; `onCreated` hears of each successful create. */
+export function createThreadsClient(
+  transport: Transport,
+  onCreated?: (threadId: string) => void,
+): ThreadsClient {
   const unwrap = async (reply: Promise<ThreadResponse>) => (await reply).thread
   const list = (query: ThreadListQuery = {}, options?: RequestOptions) =>
     transport.request<ThreadListResponse>(
@@ -99,8 +102,8 @@ export function createThreadsClient(transport: Transport): ThreadsClient {
 
   return {
     list,
-    create: (thread = {}, options) =>
-      unwrap(
+    create: async (thread = {}, options) => {
+      const created = await unwrap(
         transport.request<ThreadResponse>(
           {
             method: 'POST',
@@ -110,7 +113,10 @@ export function createThreadsClient(transport: Transport): ThreadsClient {
           },
           options,
         ),
-      ),
+      )
+      onCreated?.(created.id)
+      return created
+    },
     get: (threadId, options = {}) =>
       unwrap(
         transport.request<ThreadResponse>(

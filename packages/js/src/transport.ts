@@ -1,10 +1,11 @@
 import type { ErrorBody } from '@progressdb/protocol'
-import { createAuth, type Auth, type Credentials } from './credentials.js'
-import { ProgressDBError, toProgressDBError } from './errors.js'
+import { createAuth, type Auth, type AuthHeaders, type Credentials } from './credentials.js'
+import { isProgressDBError, ProgressDBError, toProgressDBError } from './errors.js'
+import { queryString, type QueryValue } from './query-string.js'
 import { DEFAULT_RETRY, isRetryable, retryDelayMs, type RetryOptions } from './retry-policy.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-export type QueryValue = string | number | boolean | undefined
+export type { QueryValue }
 
 /** One API call, as the resource modules describe it. */
 export interface RequestSpec {
@@ -13,7 +14,11 @@ export interface RequestSpec {
   path: string
   query?: Record<string, QueryValue>
   body?: unknown
-  /** Safe to send again (reads are always). Creates with a client id, reactions, read markers. */
+  /**
+   * Safe to send again after an unknown outcome (a lost connection, a timeout, 502/503/504).
+   * Reads always are; so are creates with a client id and set-like writes (reactions, read
+   * markers, participants, signing). A 429 is retried for every request.
+   */
   idempotent?: boolean
 }
 
@@ -88,13 +93,14 @@ export function createTransport(options: TransportOptions): Transport {
 
   async function request<T>(spec: RequestSpec, call: RequestOptions = {}): Promise<T> {
     const url = baseUrl + spec.path + queryString(spec.query)
+    const body = spec.body === undefined ? undefined : toJsonBody(spec.body)
     const repeatable = spec.method === 'GET' || spec.idempotent === true
-    const maxRetries = repeatable ? (call.retries ?? retry.retries) : 0
+    const maxRetries = call.retries ?? retry.retries
     let retriesUsed = 0
     let refreshed = false
     for (;;) {
       throwIfAborted(call.signal)
-      const { headers: authHeaders, generation } = await auth.headers()
+      const { headers: authHeaders, generation } = await credentialHeaders(auth)
       const init: RequestInit = {
         method: spec.method,
         headers: {
@@ -105,8 +111,8 @@ export function createTransport(options: TransportOptions): Transport {
           ...authHeaders,
         },
       }
-      if (spec.body !== undefined) {
-        init.body = JSON.stringify(spec.body)
+      if (body !== undefined) {
+        init.body = body
         ;(init.headers as Record<string, string>)['content-type'] = 'application/json'
       }
       try {
@@ -125,7 +131,7 @@ export function createTransport(options: TransportOptions): Transport {
           refreshed = true
           continue
         }
-        if (retriesUsed >= maxRetries || !isRetryable(error)) throw error
+        if (retriesUsed >= maxRetries || !isRetryable(error, repeatable)) throw error
         const delayMs = retryDelayMs(error, ++retriesUsed, retry)
         if (delayMs === undefined) throw error
         await sleep(delayMs, call.signal)
@@ -140,13 +146,34 @@ function durabilityHeader(call: RequestOptions): Record<string, string> {
   return call.durability ? { 'x-progressdb-durability': call.durability } : {}
 }
 
-function queryString(query: RequestSpec['query']): string {
-  if (!query) return ''
-  const params = new URLSearchParams()
-  for (const [name, value] of Object.entries(query))
-    if (value !== undefined) params.set(name, String(value))
-  const text = params.toString()
-  return text ? `?${text}` : ''
+/** The request body as JSON text; a value JSON cannot carry fails before anything is sent. */
+function toJsonBody(body: unknown): string | undefined {
+  try {
+    return JSON.stringify(body)
+  } catch (cause) {
+    throw new ProgressDBError({
+      status: 0,
+      code: 'BAD_REQUEST_BODY',
+      message: 'The request body cannot be sent as JSON (e.g. it holds a BigInt or a cycle).',
+      cause,
+    })
+  }
+}
+
+/** The auth headers; a failing `getUserSignature` (or an unusable signature) is not sent. */
+async function credentialHeaders(auth: Auth): Promise<AuthHeaders> {
+  try {
+    return await auth.headers()
+  } catch (cause) {
+    if (isProgressDBError(cause)) throw cause
+    throw new ProgressDBError({
+      status: 0,
+      code: 'CREDENTIALS_UNAVAILABLE',
+      message:
+        'No credentials for the request: getUserSignature failed or gave no usable signature (see `cause`).',
+      cause,
+    })
+  }
 }
 
 /** One fetch with its own timeout; the body is read inside the time limit too. */

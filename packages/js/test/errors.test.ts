@@ -249,3 +249,90 @@ describe('@progressdb/js responses that are not the API', () => {
     expect(await rejection(c.threads.list())).toMatchObject({ status: 0, code: 'NETWORK_ERROR' })
   })
 })
+
+describe('@progressdb/js failures before anything is sent', () => {
+  let server: FixtureServer
+  beforeAll(async () => {
+    server = await startFixtureServer()
+  })
+  afterAll(async () => server.close())
+
+  it('a failing getUserSignature is CREDENTIALS_UNAVAILABLE (status 0, the failure as cause)', async () => {
+    const failure = new Error('signing endpoint down')
+    let calls = 0
+    const c = createClient({
+      baseUrl: server.url,
+      frontendKey: KEYS.frontend,
+      userId: 'nosig',
+      getUserSignature: async () => {
+        if (calls++ === 0) throw failure
+        return server.sign('nosig')
+      },
+    })
+    const e = await rejection(c.threads.list())
+    expect(e).toBeInstanceOf(ProgressDBError)
+    expect([e.status, e.code, e.cause]).toEqual([0, 'CREDENTIALS_UNAVAILABLE', failure])
+    expect(Array.isArray((await c.threads.list()).threads)).toBe(true) // asked again, not cached
+    expect(calls).toBe(2)
+  })
+
+  it('a signature that cannot be a header value is CREDENTIALS_UNAVAILABLE too', async () => {
+    for (const bad of [undefined, '', 'two\nlines', 'caf\u00e9'])
+      expect(
+        await rejection(
+          createClient({
+            baseUrl: server.url,
+            frontendKey: KEYS.frontend,
+            userId: 'odd',
+            getUserSignature: () => bad as unknown as string,
+          }).threads.list(),
+        ),
+      ).toMatchObject({ status: 0, code: 'CREDENTIALS_UNAVAILABLE' })
+  })
+
+  it('a body JSON cannot carry is BAD_REQUEST_BODY and sends nothing', async () => {
+    let sent = 0
+    const c = createClient({
+      ...server.frontend('bigint'),
+      fetch: (input, init) => {
+        sent++
+        return fetch(input, init)
+      },
+    })
+    const e = await rejection(c.messages('big').create({ body: { n: 10n } }))
+    expect([e.status, e.code]).toEqual([0, 'BAD_REQUEST_BODY'])
+    expect(e.cause).toBeInstanceOf(TypeError)
+    const cyclic: Record<string, unknown> = {}
+    cyclic.self = cyclic
+    expect(await rejection(c.messages('big').create({ body: cyclic }))).toMatchObject({
+      code: 'BAD_REQUEST_BODY',
+    })
+    expect(sent).toBe(0)
+  })
+
+  it('keys, user ids and signatures are trimmed as fetch trims header values', async () => {
+    const backend = createClient({
+      baseUrl: server.url,
+      backendKey: `${KEYS.backend}\n`,
+      userId: ' trimmed\t',
+    })
+    expect(backend.userId).toBe('trimmed')
+    expect((await backend.messages('trim').create({ body: 'x' })).author).toBe('trimmed')
+    const frontend = createClient({
+      baseUrl: server.url,
+      frontendKey: ` ${KEYS.frontend}\r\n`,
+      userId: 'trimmed',
+      getUserSignature: async () => `${server.sign('trimmed')}\n`, // e.g. a file's last line
+    })
+    expect((await frontend.messages('trim').list()).messages).toHaveLength(1)
+  })
+
+  it('a key that cannot be a header value is refused at once, without quoting it', () => {
+    const secret = 'pdb_secret_value'
+    const make = () =>
+      createClient({ baseUrl: server.url, backendKey: `${secret}\nX-Injected: 1`, userId: 'u' })
+    expect(make).toThrow(TypeError)
+    expect(make).toThrow(/backendKey/)
+    expect(make).not.toThrow(new RegExp(secret))
+  })
+})

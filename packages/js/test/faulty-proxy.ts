@@ -1,12 +1,14 @@
 /**
  * A tiny HTTP proxy in front of the real server that can lose responses: `drop` forwards the
  * request, waits for the server's answer, then destroys the client's socket instead of
- * replying (the write happened, the client never hears of it); `hold` never answers.
+ * replying (the write happened, the client never hears of it); `hold` never answers; an
+ * `{ status }` answers in the server's place without forwarding (a gateway's 503, a 429).
  */
 import http, { type IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-export type ProxyAction = 'forward' | 'drop' | 'hold'
+export type ProxyAction =
+  'forward' | 'drop' | 'hold' | { status: number; headers?: Record<string, string>; body?: string }
 
 export interface FaultyProxy {
   url: string
@@ -31,6 +33,14 @@ export async function startFaultyProxy(
     const action = decide(req, seen.length)
     seen.push(`${req.method} ${req.url}`)
     if (action === 'hold') return
+    if (typeof action === 'object') {
+      void readAll(req).then(() =>
+        res
+          .writeHead(action.status, { 'content-type': 'text/plain', ...action.headers })
+          .end(action.body ?? 'injected'),
+      )
+      return
+    }
     void readAll(req).then((body) => {
       const forwarded = http.request(
         {

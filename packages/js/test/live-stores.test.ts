@@ -178,6 +178,49 @@ describe('@progressdb/js stores, live', () => {
     w.stop()
   })
 
+  it('every store of a thread that does not exist yet recovers once the client creates it', async () => {
+    const messages = watch(createMessagesStore(alice, 'ls-born'))
+    const thread = watch(createThreadStore(alice, 'ls-born'))
+    const presence = watch(createPresenceStore(alice, 'ls-born'))
+    await waitFor(
+      () => !thread.now().loading && presence.now().status === 'closed',
+      'the thread not found',
+    )
+    expect(thread.now().error?.code).toBe('THREAD_NOT_FOUND')
+    expect(messages.now()).toMatchObject({ messages: [], loading: false, error: undefined })
+
+    const store = createMessagesStore(alice, 'ls-born')
+    const w = watch(store)
+    await store.create({ id: 'first', body: { text: 'first' }, role: 'user' })
+    await alice.participants('ls-born').add('bob')
+    const bobHere = watch(createPresenceStore(bob, 'ls-born'))
+    await bob.messages('ls-born').create({ id: 'reply', body: { text: 'reply' } })
+    await waitFor(() => thread.now().item?.unread_count === 1, 'the thread with one unread')
+    expect(thread.now()).toMatchObject({ item: { id: 'ls-born' }, error: undefined })
+    await waitFor(() => presence.now().users.join() === 'alice,bob', 'presence')
+    expect(presence.now().status).toBe('live')
+    const ids = (m: typeof w) =>
+      m
+        .now()
+        .messages.map((x) => x.id)
+        .join()
+    await waitFor(() => ids(messages) === 'first,reply' && ids(w) === 'first,reply', 'messages')
+    for (const x of [messages, thread, presence, w, bobHere]) x.stop()
+  })
+
+  it('stores recover whichever create of the client made the thread', async () => {
+    const thread = watch(createThreadStore(alice, 'ls-born-2'))
+    const messages = watch(createMessagesStore(alice, 'ls-born-2'))
+    await waitFor(() => thread.now().error?.code === 'THREAD_NOT_FOUND', 'not found')
+    await alice.threads.create({ id: 'ls-born-2', title: 'Born', participants: { bob: 'member' } })
+    await waitFor(() => thread.now().item?.title === 'Born', 'the thread')
+    await bob.messages('ls-born-2').create({ id: 'hello', body: { text: 'hello' } })
+    await waitFor(() => messages.now().messages[0]?.id === 'hello', "bob's message")
+    await waitFor(() => thread.now().item?.unread_count === 1, 'one unread')
+    thread.stop()
+    messages.stop()
+  })
+
   it("threads store: others' activity moves threads up with unread counts; new and deleted threads", async () => {
     const carol = live('carol')
     const dave = live('dave')

@@ -31,6 +31,46 @@ describe('@progressdb/js messages', () => {
     expect((await chat.list()).messages.map((x) => x.id)).toEqual([m.id])
   })
 
+  it('lists ephemeral messages only with includeEphemeral, in pages and iterators', async () => {
+    const chat = alice.messages('eph')
+    await chat.create({ id: 'kept', body: 'kept' })
+    await chat.create({ id: 'tool', body: 'running…', ephemeral: true, ttl_ms: 600_000 })
+    await chat.create({ id: 'last', body: 'last' })
+    const ids = (messages: { id: string }[]) => messages.map((m) => m.id)
+    expect(ids((await chat.list()).messages)).toEqual(['kept', 'last'])
+    expect(ids((await chat.list({ includeEphemeral: true })).messages)).toEqual([
+      'kept',
+      'tool',
+      'last',
+    ])
+    const walk = async (it: AsyncIterable<{ id: string }>) => {
+      const seen: string[] = []
+      for await (const m of it) seen.push(m.id)
+      return seen
+    }
+    expect(await walk(chat.older({ pageSize: 1 }))).toEqual(['last', 'kept'])
+    expect(await walk(chat.older({ pageSize: 1, includeEphemeral: true }))).toEqual([
+      'last',
+      'tool',
+      'kept',
+    ])
+    expect(await walk(chat.newer({ pageSize: 1, includeEphemeral: true }))).toEqual([
+      'kept',
+      'tool',
+      'last',
+    ])
+  })
+
+  it("a soft-deleted message's history needs includeDeleted, as the message does", async () => {
+    const chat = alice.messages('hist-deleted')
+    await chat.create({ id: 'h', body: 'v1' })
+    await chat.update('h', { body: 'v2' })
+    await chat.delete('h')
+    expect(await codeOf(chat.versions('h'))).toBe('MESSAGE_NOT_FOUND')
+    const versions = await chat.versions('h', { includeDeleted: true })
+    expect(versions.map((v) => v.body)).toEqual(['v1', 'v2'])
+  })
+
   it('edits with versions, guards with if_version, and lists the history', async () => {
     const chat = alice.messages('edits')
     await chat.create({ id: 'e1', body: 'v1' })

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, isProgressDBError, type ProgressDBError } from '../src/index.js'
-import { startFaultyProxy, type FaultyProxy } from './faulty-proxy.js'
+import { startFaultyProxy, type FaultyProxy, type ProxyAction } from './faulty-proxy.js'
 import { startFixtureServer, type FixtureServer } from './fixture.js'
 
 const isWrite = (method: string | undefined, url: string | undefined, suffix: string) =>
@@ -57,6 +57,120 @@ describe('@progressdb/js retries, timeouts and cancellation', () => {
     expect(isProgressDBError(error) && error.code).toBe('NETWORK_ERROR')
     expect(proxy.seen.filter((r) => r.startsWith('PUT'))).toHaveLength(1)
     expect((await direct.messages('edit-once').get('e')).version).toBe(2)
+  })
+
+  /** A proxy that applies an action to the next request matching it, and forwards the rest. */
+  async function faultOnce() {
+    const matches = (request: string | undefined, method: string, suffix: string) => {
+      const [verb, url] = (request ?? '').split(' ')
+      return verb === method && (url ?? '').split('?')[0]!.endsWith(suffix)
+    }
+    let fault: { method: string; suffix: string; action: ProxyAction } | undefined
+    proxy = await startFaultyProxy(server.url, (req) => {
+      if (!fault || !matches(`${req.method} ${req.url}`, fault.method, fault.suffix))
+        return 'forward'
+      const { action } = fault
+      fault = undefined
+      return action
+    })
+    const seen = proxy.seen
+    return {
+      next(method: string, suffix: string, action: ProxyAction) {
+        fault = { method, suffix, action }
+      },
+      /** How many requests `method …suffix` reached the proxy. */
+      seen: (method: string, suffix: string) =>
+        seen.filter((r) => matches(r, method, suffix)).length,
+    }
+  }
+
+  const rateLimited: ProxyAction = {
+    status: 429,
+    headers: { 'content-type': 'application/json', 'retry-after': '0' },
+    body: JSON.stringify({ error: 'Slow down.', code: 'RATE_LIMITED', request_id: 'r' }),
+  }
+  const unavailable: ProxyAction = { status: 503 }
+
+  it('a 429 is retried for every request: edits, deletes, restores, appends, finalizes', async () => {
+    const direct = createClient(server.frontend('limited'))
+    await direct.messages('r429').create({ id: 'm', body: { text: 'v1' } })
+    const faults = await faultOnce()
+    const c = through(proxy!.url, 'limited')
+    const chat = c.messages<{ text: string }>('r429')
+    faults.next('PUT', '/messages/m', rateLimited)
+    expect((await chat.update('m', { body: { text: 'v2' } })).version).toBe(2)
+    expect(faults.seen('PUT', '/messages/m')).toBe(2)
+    faults.next('DELETE', '/messages/m', rateLimited)
+    await chat.delete('m')
+    faults.next('POST', '/restore', rateLimited)
+    expect((await chat.restore('m')).deleted).toBe(false)
+    expect(faults.seen('POST', '/restore')).toBe(2)
+    const s = await chat.stream({ id: 'streamed' })
+    faults.next('POST', '/append', rateLimited)
+    await s.append('once')
+    faults.next('POST', '/finalize', rateLimited)
+    const final = await s.finalize()
+    expect(final).toMatchObject({ status: 'final', body: { text: 'once' } })
+    expect([faults.seen('POST', '/append'), faults.seen('POST', '/finalize')]).toEqual([2, 2])
+  })
+
+  it('503 is retried for set-like writes: reactions, read markers, participants', async () => {
+    const direct = createClient(server.frontend('setter'))
+    await direct.messages('r503').create({ id: 'm', body: { text: 'hi' } })
+    const faults = await faultOnce()
+    const c = through(proxy!.url, 'setter')
+    faults.next('POST', '/reactions', unavailable)
+    expect((await c.messages('r503').react('m', '👍')).reactions).toEqual({ '👍': ['setter'] })
+    faults.next('DELETE', '/reactions', unavailable)
+    expect((await c.messages('r503').unreact('m', '👍')).reactions).toEqual({})
+    faults.next('POST', '/read', unavailable)
+    expect((await c.markRead('r503', 'm')).unread_count).toBe(0)
+    faults.next('POST', '/participants', unavailable)
+    expect((await c.participants('r503').add('bob')).map((p) => p.user_id)).toContain('bob')
+    faults.next('DELETE', '/participants', unavailable)
+    expect((await c.participants('r503').remove('bob')).map((p) => p.user_id)).not.toContain('bob')
+    for (const [method, suffix] of [
+      ['POST', '/reactions'],
+      ['DELETE', '/reactions'],
+      ['POST', '/read'],
+      ['POST', '/participants'],
+      ['DELETE', '/participants'],
+    ] as const)
+      expect(faults.seen(method, suffix), `${method} ${suffix}`).toBe(2)
+  })
+
+  it('503 is not retried for edits, deletes, restores, appends or finalizes', async () => {
+    const direct = createClient(server.frontend('careful'))
+    await direct.messages('r503-no').create({ id: 'm', body: { text: 'v1' } })
+    const faults = await faultOnce()
+    const chat = through(proxy!.url, 'careful').messages('r503-no')
+    const s = await chat.stream({ id: 'st' })
+    const attempts: [string, string, () => Promise<unknown>][] = [
+      ['PUT', '/messages/m', () => chat.update('m', { body: { text: 'v2' } })],
+      ['DELETE', '/messages/m', () => chat.delete('m')],
+      ['POST', '/messages/m/restore', () => chat.restore('m')],
+      ['POST', '/append', () => s.append('x')],
+      ['POST', '/finalize', () => s.finalize()],
+    ]
+    for (const [method, suffix, run] of attempts) {
+      faults.next(method, suffix, unavailable)
+      const error = await run().catch((e: unknown) => e)
+      expect(isProgressDBError(error) && [error.status, error.code], suffix).toEqual([
+        503,
+        'BAD_RESPONSE',
+      ])
+      expect(faults.seen(method, suffix), `${method} ${suffix}`).toBe(1)
+    }
+  })
+
+  it('a reaction whose response was lost is retried and counted once', async () => {
+    const direct = createClient(server.frontend('fan'))
+    await direct.messages('r-drop').create({ id: 'm', body: { text: 'hi' } })
+    const faults = await faultOnce()
+    faults.next('POST', '/reactions', 'drop')
+    const m = await through(proxy!.url, 'fan').messages('r-drop').react('m', '🎉')
+    expect(faults.seen('POST', '/reactions')).toBe(2)
+    expect(m.reactions).toEqual({ '🎉': ['fan'] })
   })
 
   it('times out each attempt after timeoutMs, retrying reads, then fails with TIMEOUT', async () => {

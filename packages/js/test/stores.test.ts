@@ -72,6 +72,19 @@ describe('@progressdb/js stores against a real server', () => {
     expect((await alice.messages('optimistic').list()).messages).toEqual([stored])
   })
 
+  it('a thread that does not exist yet loads as empty, without an error, until created', async () => {
+    const store = createMessagesStore(alice, 'brand-new')
+    const w = watch(store)
+    await waitFor(() => !w.now().loading, 'first page')
+    expect(w.now()).toMatchObject({ messages: [], hasOlder: false, error: undefined })
+    expect(w.seen.every((s) => s.error === undefined)).toBe(true)
+    const first = await store.create({ body: { text: 'first' }, role: 'user' })
+    expect(w.now().messages).toEqual([first])
+    await store.load()
+    expect(w.now()).toMatchObject({ messages: [first], error: undefined })
+    w.stop()
+  })
+
   it('rolls a failed create back and keeps the error', async () => {
     const owner = createClient(server.frontend('owner'))
     await owner.threads.create({ id: 'closed' })

@@ -1,9 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  createClient,
-  type ChatBody,
-  type ProgressDBClient,
-} from '../src/index.js'
+import { createClient, type ChatBody, type ProgressDBClient } from '../src/index.js'
 import { startFixtureServer, type FixtureServer } from './fixture.js'
 import { codeOf } from './error-code.js'
 
@@ -68,6 +64,18 @@ describe('@progressdb/js streamed messages', () => {
     expect((await reader.list()).messages[0]?.body.text).toBe('partial')
     const aborted = await s.abort()
     expect(aborted).toMatchObject({ status: 'aborted', version: 2, body: { text: 'partial' } })
+  })
+
+  it('stores the role assistant unless another is given (as the Python SDK does)', async () => {
+    const plain = await alice.streamMessage('st-role')
+    expect(plain.message.role).toBe('assistant')
+    expect((await plain.finalize()).role).toBe('assistant')
+    const tool = await alice.messages('st-role').stream({ role: 'tool' })
+    expect((await tool.finalize()).role).toBe('tool')
+    expect((await alice.messages('st-role').list()).messages.map((m) => m.role)).toEqual([
+      'assistant',
+      'tool',
+    ])
   })
 
   it('rejects appends and a second finalize after the stream is closed', async () => {

@@ -1,6 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createClient } from '../src/index.js'
+import { startFixtureServer, type FixtureServer } from './fixture.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 const filesUnder = (dir: string, ext: string): string[] =>
@@ -37,5 +39,36 @@ describe('@progressdb/js is universal', () => {
       expect(code, file).not.toMatch(/\bimport\(|\brequire\(/)
     }
     expect(imports).toBeGreaterThan(10)
+  })
+})
+
+describe('@progressdb/js without a complete URLSearchParams (React Native)', () => {
+  let server: FixtureServer
+  beforeAll(async () => {
+    server = await startFixtureServer()
+  })
+  afterAll(async () => server.close())
+
+  it('sends query strings with no URLSearchParams#set', async () => {
+    const alice = createClient(server.frontend('rn'))
+    await alice.threads.create({ id: 'rn-1', title: 'Q&A: a+b = c?' })
+    await alice.threads.create({ id: 'rn-2', title: 'other' })
+    const original = globalThis.URLSearchParams
+    // Some React Native releases ship a URLSearchParams without `set` (or `get`, `has`...).
+    globalThis.URLSearchParams = class {
+      append() {}
+      toString() {
+        return ''
+      }
+    } as unknown as typeof URLSearchParams
+    try {
+      const found = await alice.threads.list({ title: 'a: A+B = C?', limit: 5 })
+      expect(found.threads.map((t) => t.id)).toEqual(['rn-1'])
+      const first = await alice.threads.list({ limit: 1 })
+      const next = await alice.threads.list({ before: first.pagination.before_anchor! })
+      expect([...first.threads, ...next.threads].map((t) => t.id)).toEqual(['rn-2', 'rn-1'])
+    } finally {
+      globalThis.URLSearchParams = original
+    }
   })
 })

@@ -143,12 +143,15 @@ export interface ProgressDB extends AdminClient {
     userId: string,
     options?: RequestOptions,
   ): Promise<Message<TBody>>
-  /** Edit history, oldest first. @example const versions = await db.listMessageVersions('chat-1', 'm1', 'u1') */
+  /**
+   * Edit history, oldest first; a soft-deleted message's needs `{ includeDeleted: true }`.
+   * @example const versions = await db.listMessageVersions('chat-1', 'm1', 'u1')
+   */
   listMessageVersions(
     threadId: string,
     messageId: string,
     userId: string,
-    options?: RequestOptions,
+    options?: ReadOptions,
   ): Promise<MessageVersion[]>
   /** @example await db.addReaction('chat-1', 'm1', '👍', 'u1') */
   addReaction<TBody = ChatBody>(

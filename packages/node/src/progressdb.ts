@@ -1,6 +1,8 @@
 import {
   createClient,
   createTransport,
+  ProgressDBError,
+  type ProgressDBClient,
   type MessagePageQuery,
   type MessagePatch,
   type NewMessage,
@@ -18,7 +20,11 @@ import { userArgs, type UserArgs } from './user-args.js'
 export interface ProgressDBOptions {
   /** The server, e.g. `http://localhost:8080`. */
   baseUrl: string
-  /** A backend key. Defaults to the `PROGRESSDB_KEY` environment variable. */
+  /**
+   * A backend key, for every call but `health` and `stats`. Defaults to the `PROGRESSDB_KEY`
+   * environment variable. Without one the client is admin-only: other calls reject with
+   * code `CREDENTIALS_UNAVAILABLE`.
+   */
   apiKey?: string | undefined
   /** An admin key for `health` and `stats`. Defaults to `PROGRESSDB_ADMIN_KEY`. */
   adminKey?: string | undefined
@@ -29,11 +35,25 @@ export interface ProgressDBOptions {
   headers?: Record<string, string>
 }
 
+function optionalKey(given: string | undefined, variable: string): string | undefined {
+  return (given ?? process.env[variable]) || undefined
+}
+
 function requireKey(given: string | undefined, variable: string, what: string): string {
-  const key = given ?? process.env[variable]
+  const key = optionalKey(given, variable)
   if (!key) throw new TypeError(`ProgressDB: ${what} is required (pass it or set ${variable}).`)
   return key
 }
+
+/** What a call that needs the backend key gets from an admin-only client. */
+const noBackendKey = () =>
+  new ProgressDBError({
+    status: 0,
+    code: 'CREDENTIALS_UNAVAILABLE',
+    message:
+      'ProgressDB: this call needs a backend key (pass apiKey or set PROGRESSDB_KEY); ' +
+      'this client has only an admin key.',
+  })
 
 /** `delete` of @progressdb/js is overloaded on `hard`; the backend API returns either shape. */
 const hardOr = <T>(
@@ -56,31 +76,51 @@ const hardOr = <T>(
  * const { signature } = await db.signUser('user-123', { expiresInS: 3600 })
  */
 export function ProgressDB(options: ProgressDBOptions): ProgressDB {
-  const apiKey = requireKey(options.apiKey, 'PROGRESSDB_KEY', 'apiKey (a backend key)')
+  const apiKey = optionalKey(options.apiKey, 'PROGRESSDB_KEY')
+  if (apiKey === undefined && optionalKey(options.adminKey, 'PROGRESSDB_ADMIN_KEY') === undefined)
+    throw new TypeError(
+      'ProgressDB: apiKey (a backend key) is required (pass it or set PROGRESSDB_KEY); ' +
+        'an admin-only client needs adminKey (or PROGRESSDB_ADMIN_KEY).',
+    )
   const { baseUrl, fetch, timeoutMs, retry, headers } = options
   const http = { baseUrl, fetch, timeoutMs, retry, headers }
-  const backend = createTransport({ ...http, credentials: { apiKey } })
-  const as = (userId: string) =>
-    createClient({ ...http, backendKey: apiKey, userId, WebSocket: NodeWebSocket })
+  const backendTransport =
+    apiKey === undefined ? undefined : createTransport({ ...http, credentials: { apiKey } })
+  const backend = () => {
+    if (!backendTransport) throw noBackendKey()
+    return backendTransport
+  }
+  // Methods are async, so an admin-only client's user-scoped calls reject rather than throw.
+  const as = (userId: string): ProgressDBClient => {
+    if (apiKey === undefined) throw noBackendKey()
+    return createClient({ ...http, backendKey: apiKey, userId, WebSocket: NodeWebSocket })
+  }
 
   const db: ProgressDB = {
     ...createAdminClient(http, () =>
       requireKey(options.adminKey, 'PROGRESSDB_ADMIN_KEY', 'adminKey'),
     ),
     forUser: as,
-    signUser: (userId, { expiresInS, ...call } = {}) =>
-      backend.request<SignResponse>(
-        { method: 'POST', path: '/backend/v1/sign', body: { userId, expires_in_s: expiresInS } },
+    // Signing stores nothing, so it is safe to send again after an unknown outcome.
+    signUser: async (userId, { expiresInS, ...call } = {}) =>
+      backend().request<SignResponse>(
+        {
+          method: 'POST',
+          path: '/backend/v1/sign',
+          body: { userId, expires_in_s: expiresInS },
+          idempotent: true,
+        },
         call,
       ),
-    createThread: (thread, userId, o) => as(userId).threads.create(thread, o),
-    listThreads: (...args) => {
+    createThread: async (thread, userId, o) => as(userId).threads.create(thread, o),
+    listThreads: async (...args) => {
       const { query, userId, options: o } = userArgs(args)
       return as(userId).threads.list(query, o)
     },
-    getThread: (threadId, userId, o) => as(userId).threads.get(threadId, o),
-    updateThread: (threadId, patch, userId, o) => as(userId).threads.update(threadId, patch, o),
-    deleteThread: (threadId, userId, o = {}) => {
+    getThread: async (threadId, userId, o) => as(userId).threads.get(threadId, o),
+    updateThread: async (threadId, patch, userId, o) =>
+      as(userId).threads.update(threadId, patch, o),
+    deleteThread: async (threadId, userId, o = {}) => {
       const threads = as(userId).threads
       return hardOr(
         o,
@@ -88,33 +128,37 @@ export function ProgressDB(options: ProgressDBOptions): ProgressDB {
         (s) => threads.delete(threadId, s),
       )
     },
-    restoreThread: (threadId, userId, o) => as(userId).threads.restore(threadId, o),
-    createThreadMessage: <B>(
+    restoreThread: async (threadId, userId, o) => as(userId).threads.restore(threadId, o),
+    createThreadMessage: async <B>(
       threadId: string,
       message: NewMessage<B>,
       userId: string,
       o?: RequestOptions,
     ) => as(userId).messages<B>(threadId).create(message, o),
-    streamMessage: <B>(
+    streamMessage: async <B>(
       threadId: string,
       message: NewStreamMessage<B>,
       userId: string,
       o?: RequestOptions,
     ) => as(userId).streamMessage<B>(threadId, message, o),
-    listThreadMessages: <B>(threadId: string, ...args: UserArgs<MessagePageQuery>) => {
+    listThreadMessages: async <B>(threadId: string, ...args: UserArgs<MessagePageQuery>) => {
       const { query, userId, options: o } = userArgs(args)
       return as(userId).messages<B>(threadId).list(query, o)
     },
-    getThreadMessage: <B>(threadId: string, messageId: string, userId: string, o?: ReadOptions) =>
-      as(userId).messages<B>(threadId).get(messageId, o),
-    updateThreadMessage: <B>(
+    getThreadMessage: async <B>(
+      threadId: string,
+      messageId: string,
+      userId: string,
+      o?: ReadOptions,
+    ) => as(userId).messages<B>(threadId).get(messageId, o),
+    updateThreadMessage: async <B>(
       threadId: string,
       messageId: string,
       patch: MessagePatch<B>,
       userId: string,
       o?: RequestOptions,
     ) => as(userId).messages<B>(threadId).update(messageId, patch, o),
-    deleteThreadMessage: <B>(
+    deleteThreadMessage: async <B>(
       threadId: string,
       messageId: string,
       userId: string,
@@ -127,35 +171,35 @@ export function ProgressDB(options: ProgressDBOptions): ProgressDB {
         (s) => chat.delete(messageId, s),
       )
     },
-    restoreThreadMessage: <B>(
+    restoreThreadMessage: async <B>(
       threadId: string,
       messageId: string,
       userId: string,
       o?: RequestOptions,
     ) => as(userId).messages<B>(threadId).restore(messageId, o),
-    listMessageVersions: (threadId, messageId, userId, o) =>
+    listMessageVersions: async (threadId, messageId, userId, o) =>
       as(userId).messages(threadId).versions(messageId, o),
-    addReaction: <B>(
+    addReaction: async <B>(
       threadId: string,
       messageId: string,
       emoji: string,
       userId: string,
       o?: RequestOptions,
     ) => as(userId).messages<B>(threadId).react(messageId, emoji, o),
-    removeReaction: <B>(
+    removeReaction: async <B>(
       threadId: string,
       messageId: string,
       emoji: string,
       userId: string,
       o?: RequestOptions,
     ) => as(userId).messages<B>(threadId).unreact(messageId, emoji, o),
-    listParticipants: (threadId, userId, o) => as(userId).participants(threadId).list(o),
-    addParticipant: (threadId, p, userId, o) =>
+    listParticipants: async (threadId, userId, o) => as(userId).participants(threadId).list(o),
+    addParticipant: async (threadId, p, userId, o) =>
       as(userId).participants(threadId).add(p.user_id, p.role, o),
-    removeParticipant: (threadId, participantId, userId, o) =>
+    removeParticipant: async (threadId, participantId, userId, o) =>
       as(userId).participants(threadId).remove(participantId, o),
-    markRead: (threadId, messageId, userId, o) => as(userId).markRead(threadId, messageId, o),
-    listEvents: (threadId, ...args) => {
+    markRead: async (threadId, messageId, userId, o) => as(userId).markRead(threadId, messageId, o),
+    listEvents: async (threadId, ...args) => {
       const { query, userId, options: o } = userArgs(args)
       return as(userId).events(threadId).list(query, o)
     },

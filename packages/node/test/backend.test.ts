@@ -169,6 +169,49 @@ describe('@progressdb/node against a real server', () => {
     expect(await codeOf(backendAsAdmin.health())).toBe('KEY_NOT_ALLOWED')
   })
 
+  it('an admin-only client: admin calls work, user-scoped calls say a backend key is needed', async () => {
+    const previous = process.env.PROGRESSDB_KEY
+    delete process.env.PROGRESSDB_KEY
+    try {
+      const admin = ProgressDB({ baseUrl: server.url, adminKey: KEYS.admin })
+      expect(await admin.health()).toMatchObject({ status: 'ok' })
+      for (const call of [
+        () => admin.getThread('t', 'u'),
+        () => admin.listThreads('u'),
+        () => admin.createThreadMessage('t', { body: 'x' }, 'u'),
+        () => admin.streamMessage('t', {}, 'u'),
+        () => admin.signUser('u'),
+      ]) {
+        const e = await call().catch((error: unknown) => error)
+        expect(isProgressDBError(e) && [e.status, e.code]).toEqual([0, 'CREDENTIALS_UNAVAILABLE'])
+        expect((e as Error).message).toMatch(/needs a backend key/)
+      }
+      expect(() => admin.forUser('u')).toThrow(/needs a backend key/)
+    } finally {
+      if (previous !== undefined) process.env.PROGRESSDB_KEY = previous
+    }
+  })
+
+  it('signUser is retried after a 503 (signing stores nothing)', async () => {
+    let failed = false
+    const proxy = await startFaultyProxy(server.url, (req) => {
+      if (failed || req.url !== '/backend/v1/sign') return 'forward'
+      failed = true
+      return { status: 503 }
+    })
+    try {
+      const viaProxy = ProgressDB({
+        baseUrl: proxy.url,
+        apiKey: KEYS.backend,
+        retry: { minDelayMs: 5 },
+      })
+      expect(await viaProxy.signUser('ivy')).toMatchObject({ userId: 'ivy' })
+      expect(proxy.seen).toEqual(['POST /backend/v1/sign', 'POST /backend/v1/sign'])
+    } finally {
+      await proxy.close()
+    }
+  })
+
   it('typed errors: bad key 401, access 403 (frontend), unknown 404, conflicts 409', async () => {
     const wrong = ProgressDB({ baseUrl: server.url, apiKey: 'not-a-key' })
     const e = await wrong.listThreads('x').catch((error: unknown) => error)

@@ -72,6 +72,21 @@ describe('@progressdb/react hooks against a real server', () => {
     expect((await alice.messages('h-send').get(stored.id)).body).toEqual({ text: 'hello' })
   })
 
+  it('a thread not created yet is an empty list without an error; no access stays an error', async () => {
+    const { result } = renderHook(() => useMessages('h-brand-new'), { wrapper })
+    await waitFor(() => expect(result.current.loading).toBe(false))
+    expect(result.current).toMatchObject({ messages: [], hasOlder: false, error: undefined })
+    await act(() => result.current.create({ body: { text: 'hello' }, role: 'user' }))
+    expect(result.current.messages.map((m) => m.body.text)).toEqual(['hello'])
+    expect(result.current.error).toBeUndefined()
+
+    const owner = createClient({ ...server.frontend('owner'), WebSocket })
+    await owner.threads.create({ id: 'h-private' })
+    const denied = renderHook(() => useMessages('h-private'), { wrapper })
+    await waitFor(() => expect(denied.result.current.loading).toBe(false))
+    expect(denied.result.current.error?.code).toBe('THREAD_ACCESS_DENIED')
+  })
+
   it('a rejected create is rolled back, keeps what was shown, and reports the error', async () => {
     const owner = createClient({ ...server.frontend('owner'), WebSocket })
     await owner.messages('h-readonly').create({ id: 'ro1', body: { text: 'read me' } })

@@ -5,6 +5,7 @@ import {
   ProgressDBProvider,
   useMessages,
   usePresence,
+  useThread,
   useTyping,
   useUnread,
 } from '@progressdb/react'
@@ -92,5 +93,34 @@ describe('@progressdb/react hooks, live', () => {
     await waitFor(() => expect(result.current).toBe(2))
     await alice.markRead('lh-3', 'u2')
     await waitFor(() => expect(result.current).toBe(0))
+  })
+
+  it('on a thread that does not exist yet, every hook goes live once the first create makes it', async () => {
+    const { result } = renderHook(
+      () => ({
+        messages: useMessages('lh-new'),
+        thread: useThread('lh-new'),
+        unread: useUnread('lh-new'),
+        here: usePresence('lh-new'),
+        typing: useTyping('lh-new'),
+      }),
+      { wrapper: providerOf(alice) },
+    )
+    await waitFor(() => expect(result.current.thread.error?.code).toBe('THREAD_NOT_FOUND'))
+    await waitFor(() => expect(result.current.messages.loading).toBe(false))
+    expect(result.current.messages.error).toBeUndefined() // a new chat shows no error
+    await act(() => result.current.messages.create({ body: { text: 'first' }, role: 'user' }))
+    await alice.participants('lh-new').add('bob')
+    const theirs = renderHook(() => useTyping('lh-new'), { wrapper: providerOf(bob) })
+    await waitFor(() => expect(result.current.here).toEqual(['alice', 'bob']))
+    act(() => theirs.result.current.setTyping(true))
+    await waitFor(() => expect(result.current.typing.typingUsers).toEqual(['bob']))
+    await bob.messages('lh-new').create({ id: 'r1', body: { text: 'reply' } })
+    await waitFor(() => expect(result.current.unread).toBe(1))
+    expect(result.current.thread).toMatchObject({ thread: { id: 'lh-new' }, error: undefined })
+    await waitFor(() =>
+      expect(result.current.messages.messages.map((m) => m.body.text)).toEqual(['first', 'reply']),
+    )
+    theirs.unmount()
   })
 })

@@ -15,7 +15,8 @@ import { tuneV8ForServing } from './v8-tuning.js'
 const USAGE = `progressdb ${SERVER_VERSION}: the database for chat data
 
 Usage:
-  progressdb serve [--host H] [--port N] [--data-dir DIR] [--config FILE] [--durability fast|safe] [--log-level L]
+  progressdb serve [--host H] [--port N] [--data-dir DIR] [--config FILE] [--durability fast|safe]
+                   [--workers N|auto] [--log-level L]
   progressdb bench [--help]
   progressdb version
 
@@ -104,6 +105,10 @@ async function main(args: readonly string[]): Promise<number> {
   if (command !== 'serve') {
     process.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`)
     return 2
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(USAGE + '\n')
+    return 0
   }
   try {
     await serve(rest)

@@ -4,13 +4,13 @@ Both clients (`ProgressDB` and `AsyncProgressDB`) build their requests here and 
 how they send them, so an operation is defined once for both transports.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Callable, Generic, Literal, Optional, TypeVar, Union, cast
 from urllib.parse import quote
 
 from ._ids import new_id
-from .errors import ProgressDBError
 from .models import (
     EventPage,
     Health,
@@ -47,13 +47,38 @@ class NotGiven:
 
 NOT_GIVEN = NotGiven()
 
+# Leading and trailing HTTP whitespace, which fetch (so @progressdb/js) strips from headers.
+_HTTP_WHITESPACE = " \t\r\n"
+# A credential, once trimmed: printable ASCII (@progressdb/js checks the same).
+_HEADER_SAFE = re.compile(r"[\x20-\x7e]+")
+
+
+def credential(value: object, name: str) -> str:
+    """A key, user id or signature as it is sent: trimmed as fetch trims header values (so a
+    key read from a file with its newline works, as in the JS SDK), and refused, without
+    quoting it, when it cannot be a header value at all."""
+    text = value.strip(_HTTP_WHITESPACE) if isinstance(value, str) else ""
+    if not _HEADER_SAFE.fullmatch(text):
+        raise ValueError(f"{name} must be a non-empty string of printable ASCII characters.")
+    return text
+
+
+class BadBodyError(Exception):
+    """A success response without the fields its operation returns (see `ClientCore.result`)."""
+
 
 @dataclass(frozen=True)
 class Actor:
-    """The user a request acts as: `X-User-ID`, plus `X-User-Signature` for frontend keys."""
+    """The user a request acts as: `X-User-ID`, plus `X-User-Signature` for frontend keys.
+    Both are trimmed and checked like the API key (see `credential`)."""
 
     user_id: str
     signature: Optional[str] = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "user_id", credential(self.user_id, "user_id"))
+        if self.signature is not None:
+            object.__setattr__(self, "signature", credential(self.signature, "signature"))
 
     def headers(self) -> dict[str, str]:
         out = {"X-User-ID": self.user_id}
@@ -73,8 +98,10 @@ class Call(Generic[T]):
     params: Mapping[str, str] = field(default_factory=dict)
     json: Any = None
     has_body: bool = False
-    # May be sent again when the first outcome is unknown (dropped connection, 502/503/504):
-    # reads, creates that carry a client id, and pure computations like signing.
+    # May be sent again when the first outcome is unknown (no response, 502/503/504): reads,
+    # creates that carry a client id, set-like writes (reactions, read markers, participants:
+    # the same again changes nothing) and pure computations like signing. A 429 is retried
+    # whatever the call.
     retry_safe: bool = False
     writes: bool = False
 
@@ -108,7 +135,7 @@ def _compact(**values: Any) -> dict[str, Any]:
 
 def _field(body: Any, name: str) -> Any:
     if not isinstance(body, dict) or name not in body:
-        raise ProgressDBError(f"Unexpected response from the server: no `{name}` field.")
+        raise BadBodyError(f"Unexpected response from the server: no `{name}` field.")
     return body[name]
 
 
@@ -262,9 +289,15 @@ def list_thread_messages(
     after: Optional[str],
     anchor: Optional[str],
     include_deleted: bool,
+    include_ephemeral: bool = False,
 ) -> Call[MessagePage]:
     params = _query(
-        limit=limit, before=before, after=after, anchor=anchor, include_deleted=include_deleted
+        limit=limit,
+        before=before,
+        after=after,
+        anchor=anchor,
+        include_deleted=include_deleted,
+        include_ephemeral=include_ephemeral,
     )
     path = f"{_thread_path(thread_id)}/messages"
     return Call("GET", path, _page("messages"), actor, params, retry_safe=True)
@@ -309,13 +342,14 @@ def restore_thread_message(actor: Actor, thread_id: str, message_id: str) -> Cal
 
 
 def list_message_versions(
-    actor: Actor, thread_id: str, message_id: str
+    actor: Actor, thread_id: str, message_id: str, *, include_deleted: bool = False
 ) -> Call[list[MessageVersion]]:
     def parse(body: Any) -> list[MessageVersion]:
         return cast(list[MessageVersion], _field(body, "versions"))
 
     path = f"{_message_path(thread_id, message_id)}/versions"
-    return Call("GET", path, parse, actor, retry_safe=True)
+    params = _query(include_deleted=include_deleted)
+    return Call("GET", path, parse, actor, params, retry_safe=True)
 
 
 FinalStatus = Literal["final", "aborted"]
@@ -377,7 +411,16 @@ def set_reaction(
 ) -> Call[Message]:
     path = f"{_message_path(thread_id, message_id)}/reactions"
     method = "POST" if present else "DELETE"
-    return Call(method, path, _message, actor, json={"emoji": emoji}, has_body=True, writes=True)
+    return Call(
+        method,
+        path,
+        _message,
+        actor,
+        json={"emoji": emoji},
+        has_body=True,
+        retry_safe=True,
+        writes=True,
+    )
 
 
 # --- participants and read markers ----------------------------------------------------------
@@ -393,20 +436,37 @@ def add_participant(
 ) -> Call[list[Participant]]:
     body = _compact(user_id=participant_id, role=role if role is not None else NOT_GIVEN)
     path = f"{_thread_path(thread_id)}/participants"
-    return Call("POST", path, _participants, actor, json=body, has_body=True, writes=True)
+    return Call(
+        "POST",
+        path,
+        _participants,
+        actor,
+        json=body,
+        has_body=True,
+        retry_safe=True,
+        writes=True,
+    )
 
 
 def remove_participant(
     actor: Actor, thread_id: str, participant_id: str
 ) -> Call[list[Participant]]:
     path = f"{_thread_path(thread_id)}/participants"
-    return Call("DELETE", path, _participants, actor, {"user_id": participant_id}, writes=True)
+    params = {"user_id": participant_id}
+    return Call("DELETE", path, _participants, actor, params, retry_safe=True, writes=True)
 
 
 def mark_read(actor: Actor, thread_id: str, message_id: str) -> Call[Thread]:
     path = f"{_thread_path(thread_id)}/read"
     return Call(
-        "POST", path, _thread, actor, json={"message_id": message_id}, has_body=True, writes=True
+        "POST",
+        path,
+        _thread,
+        actor,
+        json={"message_id": message_id},
+        has_body=True,
+        retry_safe=True,
+        writes=True,
     )
 
 

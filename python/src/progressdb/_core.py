@@ -6,14 +6,21 @@ The sync and async clients only add the transport: `httpx.Client` + `time.sleep`
 
 import json
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal, Optional, TypeVar, Union
 
 import httpx
 
-from ._calls import Actor, Call
+from ._calls import Actor, BadBodyError, Call, credential
 from ._version import __version__
-from .errors import APIConnectionError, APITimeoutError, error_from_response, parse_retry_after
+from .errors import (
+    BAD_RESPONSE_CODE,
+    APIConnectionError,
+    APITimeoutError,
+    ProgressDBError,
+    error_from_response,
+    parse_retry_after,
+)
 
 T = TypeVar("T")
 
@@ -26,9 +33,9 @@ MAX_BACKOFF_S = 8.0
 # A Retry-After longer than this is not waited out: the error goes to the caller instead.
 MAX_RETRY_AFTER_S = 60.0
 
-# Failures before the request reached the server: safe to retry whatever the request was.
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+# The outcome is unknown (the request may have been applied): only `retry_safe` calls retry.
 _RETRY_STATUSES = frozenset({502, 503, 504})
+REDACTED = "[redacted]"
 
 
 class ClientCore:
@@ -50,6 +57,8 @@ class ClientCore:
             raise ValueError("api_key is required (a backend, frontend or admin key).")
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0.")
+        api_key = credential(api_key, "api_key")
+        self.api_key = api_key
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.max_retries = max_retries
@@ -62,12 +71,20 @@ class ClientCore:
         self.durability = durability
         self.actor: Optional[Actor] = None
 
+    def secrets(self) -> list[str]:
+        """What must never appear in an error: the key, and the acting user's signature."""
+        found = [self.api_key]
+        if self.actor is not None and self.actor.signature is not None:
+            found.append(self.actor.signature)
+        return found
+
     def actor_for(self, user_id: Optional[str]) -> Actor:
         """The user to act as: the explicit `user_id`, else the one of a `for_user` client."""
         if user_id is not None:
-            if self.actor is not None and self.actor.user_id == user_id:
+            actor = Actor(user_id)  # trimmed and checked, so " u1" is the for_user client's "u1"
+            if self.actor is not None and self.actor.user_id == actor.user_id:
                 return self.actor
-            return Actor(user_id)
+            return actor
         if self.actor is None:
             raise TypeError("Pass user_id=... or call the method on db.for_user(user_id).")
         return self.actor
@@ -101,17 +118,16 @@ class ClientCore:
     ) -> Optional[float]:
         """Seconds to wait before attempt `attempt + 1`, or None to stop here.
 
-        429 is retried for every request (the server rejects it before doing anything); a
-        connection that never reached the server likewise. Dropped responses and 502/503/504
-        leave the outcome unknown, so only `retry_safe` calls (reads, creates with a client id)
-        are retried then.
+        429 is retried for every request (the server rejects it before doing anything). No
+        response (refused, dropped, timed out) and 502/503/504 leave the outcome unknown, so
+        only `retry_safe` calls (reads, creates with a client id, set-like writes, signing)
+        are retried then: the policy of @progressdb/js, which cannot tell a refused
+        connection from a dropped one.
         """
         if attempt >= self.max_retries:
             return None
         if error is not None:
-            if isinstance(error, _NOT_SENT) or (
-                call.retry_safe and isinstance(error, httpx.TransportError)
-            ):
+            if call.retry_safe and isinstance(error, httpx.TransportError):
                 return backoff_s(attempt)
             return None
         assert response is not None
@@ -124,11 +140,30 @@ class ClientCore:
         return None
 
     def result(self, call: Call[T], response: httpx.Response) -> T:
-        """The parsed result of a final response, or the matching APIStatusError."""
-        body = _decode(response)
+        """The parsed result of a final response, or the matching APIStatusError; a success
+        that is not the API's JSON is a ProgressDBError with code `BAD_RESPONSE`."""
+        try:
+            body = _decode(response)
+        except ValueError:
+            if response.status_code >= 400:
+                body = None
+            else:
+                raise self._bad_response(response, "The response is not JSON.") from None
         if response.status_code >= 400:
             raise error_from_response(response.status_code, body, response.headers)
-        return call.parse(body)
+        try:
+            return call.parse(body)
+        except BadBodyError as bad:
+            raise self._bad_response(response, str(bad)) from None
+
+    @staticmethod
+    def _bad_response(response: httpx.Response, message: str) -> ProgressDBError:
+        return ProgressDBError(
+            message,
+            status=response.status_code,
+            code=BAD_RESPONSE_CODE,
+            request_id=response.headers.get("x-request-id"),
+        )
 
 
 def backoff_s(attempt: int) -> float:
@@ -137,17 +172,50 @@ def backoff_s(attempt: int) -> float:
     return step / 2 + random.uniform(0, step / 2)
 
 
-def connection_error(error: Exception) -> APIConnectionError:
-    """The SDK error for an httpx transport failure."""
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret replaced, also as `repr` shows it (`b'...'`, escapes)."""
+    for secret in secrets:
+        if not secret:
+            continue
+        for form in {secret, repr(secret)[1:-1], repr(secret.encode())[2:-1]}:
+            text = text.replace(form, REDACTED)
+    return text
+
+
+def connection_error(error: Exception, secrets: Iterable[str]) -> APIConnectionError:
+    """The SDK error for an httpx transport failure, with no secret in it.
+
+    The exception text may quote a request header (h11's "Illegal header value b'Bearer
+    ...'"), so it is redacted, and the error is chained to a sanitised copy of the exception,
+    not to the original (whose text, and whose own causes, may hold the secret). Raise the
+    result outside the `except` block, or `from` its `__cause__`, so the original is not kept
+    as `__context__` either.
+    """
+    kind = type(error).__name__
+    text = redact(str(error), list(secrets))
+    failure: APIConnectionError
     if isinstance(error, httpx.TimeoutException):
-        return APITimeoutError(f"Request timed out ({type(error).__name__}).")
-    return APIConnectionError(f"Connection error ({type(error).__name__}: {error}).")
+        failure = APITimeoutError(f"Request timed out ({kind}: {text}).")
+    else:
+        failure = APIConnectionError(f"Connection error ({kind}: {text}).")
+    failure.__cause__ = _sanitised_copy(error, text)
+    return failure
+
+
+def _sanitised_copy(error: Exception, text: str) -> BaseException:
+    """An exception of the same type with the redacted text, and no traceback or causes."""
+    try:
+        copy = type(error)(text)
+    except Exception:  # a type whose constructor wants more than a message
+        copy = RuntimeError(f"{type(error).__name__}: {text}")
+    copy.__cause__ = None
+    copy.__context__ = None
+    copy.__suppress_context__ = True
+    return copy
 
 
 def _decode(response: httpx.Response) -> Any:
+    """The JSON body, None when there is none; ValueError when it is not JSON."""
     if response.status_code == 204 or not response.content:
         return None
-    try:
-        return response.json()
-    except ValueError:
-        return None
+    return response.json()

@@ -47,6 +47,7 @@ class MessageWalk(Walk[MessagePage, Message]):
         before: Optional[str],
         after: Optional[str],
         include_deleted: bool,
+        include_ephemeral: bool = False,
     ) -> None:
         if direction not in ("older", "newer"):
             raise ValueError("direction must be 'older' or 'newer'.")
@@ -58,6 +59,7 @@ class MessageWalk(Walk[MessagePage, Message]):
         self._thread_id = thread_id
         self._page_size = page_size
         self._include_deleted = include_deleted
+        self._include_ephemeral = include_ephemeral
         self._phase: Literal["older", "locate", "newer"] = direction
         if direction == "newer" and after is None:
             self._phase = "locate"
@@ -74,6 +76,7 @@ class MessageWalk(Walk[MessagePage, Message]):
             after=after,
             anchor=None,
             include_deleted=self._include_deleted,
+            include_ephemeral=self._include_ephemeral,
         )
 
     def take(self, page: MessagePage) -> list[Message]:

@@ -108,19 +108,26 @@ class AsyncProgressDB:
         request = self._http.build_request(**self._core.request_args(call))
         attempt = 0
         while True:
-            try:
-                response = await self._http.send(request)
-            except httpx.TransportError as error:
-                delay = self._core.retry_delay(call, attempt, error=error)
+            outcome = await self._attempt(request)
+            if isinstance(outcome, httpx.Response):
+                delay = self._core.retry_delay(call, attempt, response=outcome)
                 if delay is None:
-                    raise connection_error(error) from error
+                    return self._core.result(call, outcome)
+                await outcome.aclose()
             else:
-                delay = self._core.retry_delay(call, attempt, response=response)
+                delay = self._core.retry_delay(call, attempt, error=outcome)
                 if delay is None:
-                    return self._core.result(call, response)
-                await response.aclose()
+                    # Raised outside the `except` block, so the original exception (whose text
+                    # may quote a key) is kept neither as __cause__ nor as __context__.
+                    raise connection_error(outcome, self._core.secrets())
             attempt += 1
             await asyncio.sleep(delay)
+
+    async def _attempt(self, request: httpx.Request) -> Union[httpx.Response, httpx.TransportError]:
+        try:
+            return await self._http.send(request)
+        except httpx.TransportError as error:
+            return error
 
     async def _walk(self, walk: Walk[P, T]) -> AsyncIterator[T]:
         call = walk.next_call()
@@ -283,10 +290,12 @@ class AsyncProgressDB:
         after: Optional[str] = None,
         anchor: Optional[str] = None,
         include_deleted: bool = False,
+        include_ephemeral: bool = False,
         user_id: Optional[str] = None,
     ) -> MessagePage:
         """One page of messages in chronological order: the newest `limit` by default,
         older ones with `before=`, newer with `after=`, those around one with `anchor=`.
+        Ephemeral messages are left out unless `include_ephemeral=True`.
 
         Example::
 
@@ -303,6 +312,7 @@ class AsyncProgressDB:
             after=after,
             anchor=anchor,
             include_deleted=include_deleted,
+            include_ephemeral=include_ephemeral,
         )
         return await self._send(call)
 
@@ -315,11 +325,13 @@ class AsyncProgressDB:
         before: Optional[str] = None,
         after: Optional[str] = None,
         include_deleted: bool = False,
+        include_ephemeral: bool = False,
         user_id: Optional[str] = None,
     ) -> AsyncIterator[Message]:
         """Every message of a thread, page by page. `older` (default) yields newest first,
         starting at the newest or just before `before`; `newer` yields oldest first,
         starting just after `after`, or at the first message (found by paging back first).
+        Ephemeral messages are left out unless `include_ephemeral=True`.
 
         Example::
 
@@ -334,6 +346,7 @@ class AsyncProgressDB:
             before=before,
             after=after,
             include_deleted=include_deleted,
+            include_ephemeral=include_ephemeral,
         )
         return self._walk(walk)
 
@@ -415,15 +428,23 @@ class AsyncProgressDB:
         return await self._send(call)
 
     async def list_message_versions(
-        self, thread_id: str, message_id: str, *, user_id: Optional[str] = None
+        self,
+        thread_id: str,
+        message_id: str,
+        *,
+        include_deleted: bool = False,
+        user_id: Optional[str] = None,
     ) -> list[MessageVersion]:
-        """The edit history, oldest first; the last entry is the current version.
+        """The edit history, oldest first; the last entry is the current version. A
+        soft-deleted message's history needs `include_deleted=True`, as the message does.
 
         Example::
 
             versions = await db.list_message_versions("chat-1", message_id, user_id="u1")
         """
-        call = _calls.list_message_versions(self._actor(user_id), thread_id, message_id)
+        call = _calls.list_message_versions(
+            self._actor(user_id), thread_id, message_id, include_deleted=include_deleted
+        )
         return await self._send(call)
 
     async def append_to_message(

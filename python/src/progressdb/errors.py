@@ -61,8 +61,15 @@ ErrorCode = Literal[
 """The server's stable error codes (packages/protocol/src/error-codes.ts). `code` is typed
 `str` because a newer server may send a code this SDK does not know yet."""
 
-UNKNOWN_CODE = "UNKNOWN"
-"""`code` of an error response that carried no ProgressDB error body (e.g. a proxy's 502)."""
+BAD_RESPONSE_CODE = "BAD_RESPONSE"
+"""`code` of a response that is not the API's JSON: an error status without a ProgressDB error
+body (e.g. a proxy's HTML 502), or a success whose body cannot be read. Same as @progressdb/js."""
+
+NETWORK_ERROR_CODE = "NETWORK_ERROR"
+"""`code` of `APIConnectionError` (status 0): no response (refused, reset, dropped)."""
+
+TIMEOUT_CODE = "TIMEOUT"
+"""`code` of `APITimeoutError` (status 0): no complete response within the timeout."""
 
 
 class ErrorDetail(TypedDict):
@@ -75,8 +82,8 @@ class ErrorDetail(TypedDict):
 class ProgressDBError(Exception):
     """Base class of every error raised by the SDK.
 
-    `status`, `code` and `request_id` are None for errors that never got a response
-    (`APIConnectionError`, `APITimeoutError`).
+    `status` is the HTTP status, or 0 when no response arrived (`APIConnectionError` with code
+    `NETWORK_ERROR`, `APITimeoutError` with code `TIMEOUT`); `request_id` is None then.
     """
 
     status: Optional[int]
@@ -98,8 +105,10 @@ class ProgressDBError(Exception):
         self.request_id = request_id
 
     def __str__(self) -> str:
-        if self.status is None:
+        if self.status is None or self.code is None:
             return self.message
+        if self.status == 0:
+            return f"{self.code}: {self.message}"
         return f"{self.status} {self.code}: {self.message} (request_id={self.request_id})"
 
 
@@ -172,11 +181,26 @@ class ServerError(APIStatusError):
 
 
 class APIConnectionError(ProgressDBError):
-    """No response: the connection failed or was dropped (after any retries)."""
+    """No response: the connection failed or was dropped (after any retries). `status` is 0,
+    `code` is `NETWORK_ERROR` (`TIMEOUT` for `APITimeoutError`), as in @progressdb/js.
+
+    The message names the underlying exception's type and its text with every configured
+    secret (key, signature) replaced by `[redacted]`; so does the sanitised copy of that
+    exception chained as `__cause__` (the original is not kept: its text may hold a secret).
+    """
+
+    status: int
+    code: str
+    default_code = NETWORK_ERROR_CODE
+
+    def __init__(self, message: str, *, code: Optional[str] = None) -> None:
+        super().__init__(message, status=0, code=code or self.default_code)
 
 
 class APITimeoutError(APIConnectionError):
-    """No response within the client's timeout (after any retries)."""
+    """No response within the client's timeout (after any retries); code `TIMEOUT`."""
+
+    default_code = TIMEOUT_CODE
 
 
 _BY_STATUS: dict[int, type[APIStatusError]] = {
@@ -216,14 +240,20 @@ def parse_retry_after(value: Optional[str], now_s: Optional[float] = None) -> Op
 
 
 def error_from_response(status: int, body: Any, headers: Mapping[str, str]) -> APIStatusError:
-    """Builds the exception for an error response (`body` is the decoded JSON, or None)."""
+    """Builds the exception for an error response (`body` is the decoded JSON, or None).
+
+    A body that is not the API's error (`{"error": str, "code": str, ...}`), e.g. a proxy's
+    HTML page, gives code `BAD_RESPONSE`, as in @progressdb/js.
+    """
     fields: Mapping[str, Any] = body if isinstance(body, dict) else {}
     code = fields.get("code")
-    code = code if isinstance(code, str) and code else UNKNOWN_CODE
     message = fields.get("error")
-    message = message if isinstance(message, str) and message else f"HTTP {status}"
+    if not (isinstance(code, str) and code and isinstance(message, str)):
+        code = BAD_RESPONSE_CODE
+        message = f"HTTP {status} without an API error body."
+        fields = {}
     request_id = fields.get("request_id")
-    if not isinstance(request_id, str):
+    if not isinstance(request_id, str) or not request_id:
         request_id = headers.get("x-request-id")
     details_raw = fields.get("details")
     details: list[ErrorDetail] = []

@@ -30,8 +30,12 @@ interface ItemControl<T> {
 /**
  * One item fetched lazily on first subscribe and replaced by the result of every change.
  * `live`, when given, opens a subscription while there are listeners (see `createLiveThread`).
+ * While there are listeners, an item that could not be loaded (e.g. its thread did not exist
+ * yet) is loaded again when the client creates its thread (`client.onThreadCreated`).
  */
 function createItemStore<T>(
+  client: ProgressDBClient,
+  threadId: string,
   fetchItem: () => Promise<T>,
   live?: (control: ItemControl<T>) => LiveThread,
 ): ItemStore<T> {
@@ -59,15 +63,29 @@ function createItemStore<T>(
     () => {
       void load()
     },
-    liveThread?.activate,
+    () => {
+      const closeLive = liveThread?.activate()
+      const unwatch = client.onThreadCreated((created) => {
+        // A load still under way may have been answered before the thread existed: load again.
+        if (created === threadId && state.get().item === undefined) void load()
+      })
+      return () => {
+        unwatch()
+        closeLive?.()
+      }
+    },
   )
+  /** Only the newest load is shown, so an older answer arriving late cannot overwrite it. */
+  let loads = 0
   async function load(): Promise<void> {
+    const mine = ++loads
     state.set((s) => (s.loading ? s : { ...s, loading: true }))
     try {
       const item = await fetchItem()
-      state.set(() => ({ item, loading: false, error: undefined }))
+      if (mine === loads) state.set(() => ({ item, loading: false, error: undefined }))
     } catch (error) {
-      state.set((s) => ({ ...s, loading: false, error: toProgressDBError(error) }))
+      if (mine === loads)
+        state.set((s) => ({ ...s, loading: false, error: toProgressDBError(error) }))
     }
   }
   return {
@@ -100,7 +118,9 @@ export interface ThreadStore extends ReadableStore<ItemSnapshot<Thread>> {
 }
 
 /**
- * One thread (title, metadata, unread count) with its changes applied as they succeed.
+ * One thread (title, metadata, unread count) with its changes applied as they succeed. On a
+ * thread that does not exist yet it reports `THREAD_NOT_FOUND` until this client creates the
+ * thread; it then subscribes and loads again by itself.
  * @example
  * const thread = createThreadStore(client, 'support-42')
  * thread.subscribe(() => setTitle(thread.getSnapshot().item?.title))
@@ -112,6 +132,8 @@ export function createThreadStore(
 ): ThreadStore {
   const live = options.live ?? client.realtime.available
   const store = createItemStore(
+    client,
+    threadId,
     () => client.threads.get(threadId),
     live ? (control) => createLiveThread(client, threadId, liveThreadHandlers(control)) : undefined,
   )
@@ -154,6 +176,8 @@ export function createMessageStore<TBody = ChatBody>(
   const api = client.messages<TBody>(threadId)
   const live = options.live ?? client.realtime.available
   const store = createItemStore(
+    client,
+    threadId,
     () => api.get(messageId, { includeDeleted: true }),
     live
       ? (control) =>
@@ -197,7 +221,8 @@ function liveThreadHandlers(control: ItemControl<Thread>) {
 /** Applies the message's own events; a soft delete is fetched to show the deleted state. */
 function liveMessageHandlers<TBody>(messageId: string, control: ItemControl<Message<TBody>>) {
   const live: LiveMessages = { inRange: () => false }
-  const apply = (shown: Message<TBody>, event: ChatEvent) => applyMessageEvent([shown], event, live)[0] ?? shown
+  const apply = (shown: Message<TBody>, event: ChatEvent) =>
+    applyMessageEvent([shown], event, live)[0] ?? shown
   return {
     onEvents(events: readonly ChatEvent[]) {
       for (const event of events) {

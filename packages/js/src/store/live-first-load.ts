@@ -13,9 +13,10 @@ export interface LiveFirstLoad<E> {
 /**
  * The order a live store needs: the first page is read once the subscription has its
  * starting point, so no change can fall between the two; changes arriving before the page
- * are applied on top of it. If the socket fails first the page is read anyway, and read
- * again when the subscription does start; the same after `waitMs` without a start (a socket
- * stuck connecting). Without a subscription (`status` undefined) the page is read at once.
+ * are applied on top of it. If the socket fails first (or the thread did not exist yet) the
+ * page is read anyway, and read again when the subscription does start, again holding the
+ * changes that arrive meanwhile; the same after `waitMs` without a start (a socket stuck
+ * connecting). Without a subscription (`status` undefined) the page is read at once.
  */
 export function createLiveFirstLoad<E>(
   load: () => Promise<void>,
@@ -23,18 +24,26 @@ export function createLiveFirstLoad<E>(
   waitMs = 3000,
 ): LiveFirstLoad<E> {
   let held: E[] | undefined = []
+  let loading = 0
   let phase: 'idle' | 'waiting' | 'started' = 'idle'
   let sawLive = false
   let timer: ReturnType<typeof setTimeout> | undefined
-  const start = () => {
-    if (phase !== 'waiting') return
-    phase = 'started'
-    clearTimeout(timer)
+  /** Loads the page; changes are held until the last load under way is in, then applied. */
+  const loadHolding = () => {
+    held ??= []
+    loading += 1
     void load().then(() => {
+      if (--loading > 0) return
       const changes = held ?? []
       held = undefined
       if (changes.length > 0) apply(changes)
     })
+  }
+  const start = () => {
+    if (phase !== 'waiting') return
+    phase = 'started'
+    clearTimeout(timer)
+    loadHolding()
   }
   return {
     requested(status) {
@@ -45,7 +54,7 @@ export function createLiveFirstLoad<E>(
     status(status) {
       if (status === 'live' && !sawLive) {
         sawLive = true
-        if (phase === 'started') void load()
+        if (phase === 'started') loadHolding()
       }
       if (status !== 'connecting') start()
     },

@@ -20,7 +20,10 @@ export interface MessagesSnapshot<TBody = ChatBody> {
   readonly threadId: string
   /** Chronological; pending creates last. Unchanged messages keep their object identity. */
   readonly messages: readonly StoreMessage<TBody>[]
-  /** True until the first page has arrived (or failed). */
+  /**
+   * True until the first page has arrived (or failed). A thread that does not exist yet
+   * loads as an empty one (no error): its first `create` makes it.
+   */
   readonly loading: boolean
   readonly loadingOlder: boolean
   readonly hasOlder: boolean
@@ -67,6 +70,8 @@ interface StoreContext<TBody> {
   /** The page cursors: before the oldest loaded page, after the newest. */
   anchors: { before: string | null; after: string | null }
   live: LiveMessages
+  /** Whether a page of the thread was ever read: until then, THREAD_NOT_FOUND means "new". */
+  seenThread: boolean
 }
 
 type Messages<TBody> = readonly StoreMessage<TBody>[]
@@ -91,8 +96,11 @@ function fail<TBody>(
 
 async function loadFirstPage<TBody>(ctx: StoreContext<TBody>): Promise<void> {
   patch(ctx, { loading: true })
+  // As of when the page is asked for: a create finishing meanwhile does not make its answer wrong.
+  const seenThread = ctx.seenThread
   try {
     const page = await ctx.api.list({ limit: ctx.pageSize })
+    ctx.seenThread = true
     ctx.anchors.before = page.pagination.before_anchor
     ctx.anchors.after = page.pagination.after_anchor
     ctx.state.set((s) => ({
@@ -106,7 +114,12 @@ async function loadFirstPage<TBody>(ctx: StoreContext<TBody>): Promise<void> {
       error: undefined,
     }))
   } catch (error) {
-    fail(ctx, error, { loading: false })
+    const e = toProgressDBError(error)
+    // A thread that does not exist yet is an empty one: its first create makes it (and the
+    // store goes live then). Once the thread was seen, its disappearance is an error.
+    if (e.code === 'THREAD_NOT_FOUND' && !seenThread)
+      patch(ctx, { hasOlder: false, loading: false, error: undefined })
+    else fail(ctx, e, { loading: false })
   }
 }
 
@@ -147,6 +160,7 @@ async function createOptimistically<TBody>(
   apply(ctx, (list) => [...list, optimistic])
   try {
     const stored = await ctx.api.create(withId)
+    ctx.seenThread = true
     apply(ctx, (list) => upsertMessage(list, stored, ctx.live, 'always'))
     return stored
   } catch (error) {
@@ -173,6 +187,8 @@ async function confirmed<TBody>(
  * The messages of one thread for a UI: the newest page first (chronological), older pages
  * prepended on demand without refetching or replacing what is shown, optimistic creates
  * reconciled by their client id. Works with `useSyncExternalStore`, or any `subscribe`.
+ * A thread that does not exist yet shows as empty (no error) until its first create makes
+ * it; the store then goes live.
  *
  * @example
  * const store = createMessagesStore(client, 'support-42')
@@ -203,6 +219,7 @@ export function createMessagesStore<TBody = ChatBody>(
     api: client.messages<TBody>(threadId),
     pageSize: options.pageSize ?? 50,
     anchors: { before: null, after: null },
+    seenThread: false,
     live: {
       inRange: (message) => {
         const s = ctx.state.get()
@@ -235,11 +252,9 @@ export function createMessagesStore<TBody = ChatBody>(
       return olderInFlight
     },
     loadNewer: () => loadNewerPage(ctx),
-    create: async (message) => {
-      const stored = await createOptimistically(ctx, client.userId, message)
-      liveThread?.reopen() // the create may have created the thread
-      return stored
-    },
+    // The create may have created the thread: the subscription then starts over by itself
+    // (see `client.onThreadCreated`), and so do the other stores of this thread.
+    create: (message) => createOptimistically(ctx, client.userId, message),
     update: (messageId, change) => confirmed(ctx, () => api.update(messageId, change)),
     remove: async (messageId) => {
       try {

@@ -19,7 +19,8 @@ export interface PresenceStore extends ReadableStore<PresenceSnapshot> {
 
 /**
  * Who has a thread open and who is typing, live while subscribed. Shares the client's
- * subscription to the thread with the other stores.
+ * subscription to the thread with the other stores; on a thread that does not exist yet the
+ * subscription ends (`status: 'closed'`) and starts again once this client creates it.
  *
  * @example
  * const presence = createPresenceStore(client, 'support-42')
