@@ -56,26 +56,35 @@ describe('webhooks config', () => {
   })
 
   it.each([
-    ['a non-http URL', "url: ftp://x.example.com, events: ['*'], secret: 0123456789abcdef-secret"],
+    [
+      'a non-http URL',
+      "url: ftp://x.example.com, events: ['*'], secret: 0123456789abcdef-secret",
+      'webhooks.endpoints[0].url',
+      'must be a string matching',
+    ],
     [
       'an unknown event type',
       "url: https://x.example.com, events: ['message.exploded'], secret: 0123456789abcdef-secret",
+      'webhooks.endpoints[0].events[0]',
+      "must be one of 'thread.created'",
     ],
-    ['a short secret', "url: https://x.example.com, events: ['*'], secret: short-secret-9"],
-    ['a missing secret', "url: https://x.example.com, events: ['*']"],
+    [
+      'a short secret',
+      "url: https://x.example.com, events: ['*'], secret: short-secret-9",
+      'webhooks.endpoints[0].secret',
+      'must be a string of 16-256 characters',
+    ],
+    ['a missing secret', "url: https://x.example.com, events: ['*']", 'webhooks.endpoints[0].secret', 'is required'],
     [
       'an unknown field',
       "url: https://x.example.com, events: ['*'], secret: 0123456789abcdef-secret, retries: 3",
+      'webhooks.endpoints[0].retries',
+      'is not a known key',
     ],
-  ])('rejects an endpoint with %s, without echoing the secret', (_name, fields) => {
+  ])('rejects an endpoint with %s at its own path, without echoing the secret', (_name, fields, path, words) => {
     const error = problemsOf(load(`webhooks:\n  endpoints:\n    - {id: hook, ${fields}}\n`))
     expect(error.problems).toEqual([
-      expect.objectContaining({
-        path: 'webhooks.endpoints',
-        message: expect.stringContaining(
-          'must be a list of {id, url, events, secret, description?}',
-        ) as unknown,
-      }),
+      expect.objectContaining({ path, message: expect.stringContaining(words) as unknown }),
     ])
     expect(error.message).not.toContain('0123456789abcdef-secret')
     expect(error.message).not.toContain('short-secret-9')

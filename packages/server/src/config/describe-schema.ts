@@ -58,6 +58,9 @@ export function describeExpected(schema: TSchema): string {
     case 'number':
       return `must be a ${numberWords('number', schema)}`
     case 'string':
+      if (typeof schema.pattern === 'string') return `must be a string matching ${schema.pattern}`
+      if (typeof schema.minLength === 'number' && schema.minLength > 1)
+        return `must be a string of ${schema.minLength}${typeof schema.maxLength === 'number' ? `-${schema.maxLength}` : ' or more'} characters`
       return schema.minLength === 1 ? 'must be a non-empty string' : 'must be a string'
     case 'array':
       return isObjectList(schema) ? `must be a list of ${objectShape(schema)}` : 'must be a list of non-empty strings'

@@ -4,7 +4,8 @@
  * This is the only module of the server that looks at environment variables.
  */
 import { resolve } from 'node:path'
-import { Value } from '@sinclair/typebox/value'
+import type { TSchema } from '@sinclair/typebox'
+import { Value, ValueErrorType } from '@sinclair/typebox/value'
 import { loadConfigFile } from './config-file.js'
 import { ConfigError, type ConfigProblem } from './config-error.js'
 import { createConfigLayer, type ConfigLayer, type SourcedValue } from './config-layer.js'
@@ -34,10 +35,44 @@ function checkLayer(layer: ConfigLayer): ConfigProblem[] {
   for (const leaf of configLeaves) {
     const given = layer.values.get(leaf.path)
     if (given === undefined || Value.Check(leaf.schema, given.value)) continue
-    problems.push({
-      path: leaf.path,
-      message: `${describeExpected(leaf.schema)} (from ${given.source})`,
-    })
+    const inItems = Array.isArray(given.value) ? itemProblems(leaf.schema, given.value, leaf.path, given.source) : []
+    problems.push(
+      ...(inItems.length > 0
+        ? inItems
+        : [{ path: leaf.path, message: `${describeExpected(leaf.schema)} (from ${given.source})` }]),
+    )
+  }
+  return problems
+}
+
+/**
+ * A list of mappings (`webhooks.endpoints`) with problems inside its items: each told at its own
+ * path (`webhooks.endpoints[1].events[0]`), in words from the schema, never the value given.
+ */
+function itemProblems(schema: TSchema, value: unknown[], path: string, source: string): ConfigProblem[] {
+  if ((schema.items as TSchema | undefined)?.type !== 'object') return []
+  const problems: ConfigProblem[] = []
+  for (const error of Value.Errors(schema, value)) {
+    const at = error.path
+      .split('/')
+      .slice(1)
+      .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
+      .join('')
+    // The path of the error's own schema: an array item or a property deeper than the item.
+    if (!/^\[\d+\]\./.test(at)) continue
+    let expected: string
+    if (error.type === ValueErrorType.ObjectAdditionalProperties) expected = 'is not a known key'
+    else if (error.type === ValueErrorType.ObjectRequiredProperty) expected = 'is required'
+    else {
+      try {
+        expected = describeExpected(error.schema)
+      } catch {
+        expected = 'is not valid'
+      }
+    }
+    if (!problems.some((p) => p.path === path + at))
+      problems.push({ path: path + at, message: `${expected} (from ${source})` })
+    if (problems.length >= 20) break
   }
   return problems
 }
