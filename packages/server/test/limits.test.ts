@@ -148,6 +148,13 @@ describe('request validation', () => {
     )
     expectValidationAt(await u.post(`${T}/v-1/messages/m1/reactions`, { emoji: '' }), '/emoji')
     expectValidationAt(await u.post(`${T}/v-1/read`, {}), '/message_id')
+    // A value matching no alternative says what each would have taken.
+    const title = await u.patch(`${T}/v-1`, { title: 'x'.repeat(1001) })
+    expectValidationAt(title, '/title')
+    expect(title.body.error).toBe('/title: Expected string length less or equal to 1000 or null')
+    const status = await u.post(`${T}/v-1/messages`, { body: 1, status: 'weird' })
+    expectValidationAt(status, '/status')
+    expect(status.body.error).toMatch(/^\/status: Expected 'final' or 'streaming'/)
     expectError(await u.post(`${T}/v-1/messages`, [1, 2]), 400, 'VALIDATION_FAILED')
     expectError(await u.post(`${T}/v-1/messages`, 'null'), 400, 'VALIDATION_FAILED')
     expect((await u.get(`${T}/v-1/messages/m1`)).body.message).toMatchObject({
