@@ -9,7 +9,7 @@ const strict = { additionalProperties: false } as const
 export const CreateThreadRequest = Type.Object(
   {
     id: Type.Optional(Id),
-    title: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
+    title: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     metadata: Type.Optional(JsonObject),
     participants: Type.Optional(Type.Record(UserId, ParticipantRole, strict)),
   },
@@ -19,7 +19,7 @@ export type CreateThreadRequest = Static<typeof CreateThreadRequest>
 
 export const UpdateThreadRequest = Type.Object(
   {
-    title: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
+    title: Type.Optional(Type.Union([Type.String(), Type.Null()])),
     metadata: Type.Optional(JsonObject),
   },
   strict,

@@ -106,6 +106,27 @@ describe('streamed messages', () => {
   })
 })
 
+describe('streamed messages under a small body limit', () => {
+  let t: TestServer
+  beforeAll(async () => {
+    t = await startTestServer({ env: { PROGRESSDB_BODY_MAX_BYTES: '2000' } })
+  })
+  afterAll(async () => t.close())
+
+  it('refuses an append that would grow the message past the body limit, keeping what was streamed', async () => {
+    const u = t.user('lim')
+    const m = `${T}/lim/messages/s`
+    await u.post(`${T}/lim/messages`, { id: 's', body: { text: '' }, status: 'streaming' })
+    for (let i = 0; i < 9; i++) expect((await u.post(`${m}/append`, { text: 'x'.repeat(200) })).status).toBe(200)
+    const refused = await u.post(`${m}/append`, { text: 'y'.repeat(200) })
+    expect([refused.status, refused.body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE'])
+    const delta = await u.post(`${m}/append`, { delta: { text: 'y'.repeat(200) } })
+    expect([delta.status, delta.body.code]).toEqual([413, 'PAYLOAD_TOO_LARGE'])
+    expect((await u.get(m)).body.message.body).toEqual({ text: 'x'.repeat(1800) })
+    expect((await u.post(`${m}/finalize`, {})).body.message).toMatchObject({ status: 'final', version: 2 })
+  })
+})
+
 describe('idle streams', () => {
   it('are aborted after the idle timeout (fake clock), with one new version; active ones stay', async () => {
     const { chat, advance, close } = await openChatFixture()

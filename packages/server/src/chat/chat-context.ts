@@ -3,6 +3,8 @@ import type { ChatStore, Durability } from '../store/chat-store.js'
 import type { Clock } from './clock.js'
 
 export interface ChatLimits {
+  /** The largest request body, and so the largest message a stream may grow to. */
+  bodyMaxBytes: number
   metadataMaxBytes: number
   titleMaxLength: number
   pageSizeDefault: number
@@ -31,5 +33,19 @@ export function assertMetadataSize(ctx: ChatContext, metadata: unknown): void {
     throw new AppError(
       'PAYLOAD_TOO_LARGE',
       `metadata is ${bytes} bytes; the limit is ${ctx.limits.metadataMaxBytes}.`,
+    )
+}
+
+/**
+ * A streamed message may not grow past what one request could have created: its body, as stored
+ * JSON, stays within `bodyMaxBytes` (without this, appends grew messages past what a reply or
+ * the change log could carry).
+ */
+export function assertGrownBodySize(ctx: ChatContext, body: unknown): void {
+  const bytes = Buffer.byteLength(JSON.stringify(body) ?? '')
+  if (bytes > ctx.limits.bodyMaxBytes)
+    throw new AppError(
+      'PAYLOAD_TOO_LARGE',
+      `The message body would be ${bytes} bytes; the limit is ${ctx.limits.bodyMaxBytes}. Finalize it and go on in a new message.`,
     )
 }

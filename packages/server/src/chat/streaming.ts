@@ -3,7 +3,7 @@ import { AppError } from '../app-error.js'
 import type { ThreadSnapshot } from '../store/chat-store.js'
 import { assertCanChangeMessage, assertCanRead, requireMessage } from './access.js'
 import type { Actor } from './actor.js'
-import { assertMetadataSize, type ChatContext, type WriteOptions } from './chat-context.js'
+import { assertGrownBodySize, assertMetadataSize, type ChatContext, type WriteOptions } from './chat-context.js'
 import { withKey } from './own-keys.js'
 import { messageChangePlan } from './thread-change.js'
 import { deleteMessage, nextVersion } from './messages.js'
@@ -67,7 +67,9 @@ export async function appendToMessage(
   const now = ctx.clock.now()
   const record = await ctx.store.mutateThread(threadId, { messageIds: [messageId] }, (snap) => {
     const { current, message } = streamToChange(snap, messageId, actor)
-    const grown = { ...message, body: appended(message.body, append), updated_ts: Math.max(now, message.updated_ts) }
+    const body = appended(message.body, append)
+    assertGrownBodySize(ctx, body)
+    const grown = { ...message, body, updated_ts: Math.max(now, message.updated_ts) }
     return messageChangePlan(current, grown, [{ type: 'message.appended', message_id: messageId, append }], actor.userId, now)
   }, options.durability)
   return toWireMessage(record)

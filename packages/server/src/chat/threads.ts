@@ -32,8 +32,20 @@ export function newThreadRecord(
   }
 }
 
+/** Characters as people count them (code points): an emoji is one, not two UTF-16 units. */
+const characters = (text: string) => {
+  let n = 0
+  // Each UTF-16 unit that is not the second half of a surrogate pair starts a code point.
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i)
+    if (unit < 0xdc00 || unit > 0xdfff) n++
+  }
+  return n
+}
+
 function assertTitle(ctx: ChatContext, title: string | null | undefined) {
-  if (typeof title === 'string' && title.length > ctx.limits.titleMaxLength)
+  // The length in UTF-16 units bounds the count from above: most titles need no counting.
+  if (typeof title === 'string' && title.length > ctx.limits.titleMaxLength && characters(title) > ctx.limits.titleMaxLength)
     throw new AppError('VALIDATION_FAILED', `title is longer than ${ctx.limits.titleMaxLength} characters.`, [
       { path: '/title', message: `must be at most ${ctx.limits.titleMaxLength} characters` },
     ])

@@ -112,11 +112,16 @@ const MAX_KEPT_BYTES = 4 << 20
 /**
  * The whole records in `bytes`, in order, up to the first torn or corrupt one. Keys and values
  * are views into `bytes`, not copies. `verify: false` skips the checksums, for records that
- * never left memory (the applier's batches, just encoded by RecordBuffer).
+ * never left memory (the applier's batches, just encoded by RecordBuffer). `offsets[i]` is where
+ * record `i` starts.
  */
-export function readRecords(bytes: Uint8Array, verify = true): { records: JournalRecord[]; validBytes: number } {
+export function readRecords(
+  bytes: Uint8Array,
+  verify = true,
+): { records: JournalRecord[]; validBytes: number; offsets: number[] } {
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const records: JournalRecord[] = []
+  const offsets: number[] = []
   let at = 0
   while (at + HEADER <= view.length) {
     const length = view.readUInt32LE(at)
@@ -125,9 +130,28 @@ export function readRecords(bytes: Uint8Array, verify = true): { records: Journa
     const payload = view.subarray(at + HEADER, end)
     if (verify && crc32(payload) !== view.readUInt32LE(at + 4)) break
     records.push(decodePayload(payload))
+    offsets.push(at)
     at = end
   }
-  return { records, validBytes: at }
+  return { records, validBytes: at, offsets }
+}
+
+/**
+ * Where the first whole record past `from` starts, if any: one whose length fits, whose seq is a
+ * whole number in `(after, after + 1e9]`, and whose checksum holds. A torn tail has none; damage
+ * in the middle of the journal has the records written after it. The seq test comes before the
+ * checksum so that garbage costs a few reads per byte, not a checksum over each candidate.
+ */
+export function findRecordAfter(bytes: Uint8Array, from: number, after: number): { offset: number; seq: number } | undefined {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  for (let at = from + 1; at + HEADER + PAYLOAD_HEADER <= view.length; at++) {
+    const length = view.readUInt32LE(at)
+    if (length < PAYLOAD_HEADER || at + HEADER + length > view.length) continue
+    const seq = view.readDoubleLE(at + HEADER)
+    if (!Number.isInteger(seq) || seq <= after || seq > after + 1e9) continue
+    if (crc32(view.subarray(at + HEADER, at + HEADER + length)) === view.readUInt32LE(at + 4)) return { offset: at, seq }
+  }
+  return undefined
 }
 
 function decodePayload(payload: Buffer): JournalRecord {

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { toBufferKey } from 'ordered-binary'
 import { describe, expect, it } from 'vitest'
 import { useTempDirs } from '../temp-dirs.js'
-import { RecordBuffer, listSegments, segmentFile } from './journal-file.js'
+import { RecordBuffer, listSegments, readRecords, segmentFile } from './journal-file.js'
 import { replayJournal } from './journal-replay.js'
 import { SegmentFiles } from './journal-segments.js'
 import { sortKeyOf } from './journaled-table.js'
@@ -93,6 +93,50 @@ describe('journal segments', () => {
     expect(replayJournal(layout, journal, (msg) => warnings.push(msg))).toBe(14)
     expect(warnings.filter((w) => w.includes('damaged'))).toHaveLength(1)
     expect(listSegments(journal)).toEqual([])
+    void layout.root.close()
+  })
+
+  it('stops replay at damage with whole records after it, applies only the unbroken run, and sets the rest aside', () => {
+    const dir = tempDir()
+    const journal = path.join(dir, 'journal')
+    fs.mkdirSync(journal)
+    // Records 1-5 with a byte of record 3 flipped, then a segment of records 6-8.
+    const first = Buffer.from(records(1, 5))
+    const third = readRecords(first).offsets[2]!
+    first[third + 20] = first[third + 20]! ^ 0xff
+    fs.writeFileSync(segmentFile(journal, 1), first)
+    fs.writeFileSync(segmentFile(journal, 6), records(6, 8))
+    const layout = openLmdbLayout(dir)
+    const warnings: string[] = []
+    expect(replayJournal(layout, journal, (msg) => warnings.push(msg))).toBe(2)
+    expect(layout.tables.live.get(['t', 2])).toBe('v2')
+    for (const seq of [3, 4, 6, 8]) expect(layout.tables.live.get(['t', seq])).toBeUndefined()
+    const damage = warnings.find((w) => w.startsWith('THE JOURNAL IS DAMAGED'))
+    expect(damage).toContain(`byte ${third} of ${segmentFile(journal, 1)}`)
+    expect(damage).toContain('whole records after the damage (write 4')
+    expect(damage).toContain('LMDB holds every write up to 2')
+    // Kept for inspection, out of the way of the next start.
+    expect(listSegments(journal)).toEqual([])
+    const aside = fs.readdirSync(journal).filter((name) => name.startsWith('damaged-'))
+    expect(aside).toHaveLength(1)
+    expect(fs.readdirSync(path.join(journal, aside[0]!)).sort()).toEqual(
+      [segmentFile(journal, 1), segmentFile(journal, 6)].map((file) => path.basename(file)),
+    )
+    void layout.root.close()
+  })
+
+  it('does not apply a segment whose records do not follow on from the last one applied', () => {
+    const dir = tempDir()
+    const journal = path.join(dir, 'journal')
+    fs.mkdirSync(journal)
+    // Records 1-3, then a segment that starts at 7: 4 to 6 are missing (a lost segment).
+    fs.writeFileSync(segmentFile(journal, 1), records(1, 3))
+    fs.writeFileSync(segmentFile(journal, 7), records(7, 9))
+    const layout = openLmdbLayout(dir)
+    const warnings: string[] = []
+    expect(replayJournal(layout, journal, (msg) => warnings.push(msg))).toBe(3)
+    expect(layout.tables.live.get(['t', 7])).toBeUndefined()
+    expect(warnings.find((w) => w.startsWith('THE JOURNAL IS DAMAGED'))).toContain('writes 4 to 6 are missing before it')
     void layout.root.close()
   })
 })

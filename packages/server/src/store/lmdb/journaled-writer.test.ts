@@ -61,13 +61,15 @@ function read(writer: LmdbWriter, queries: Query[]) {
  * Watches the journal's segment descriptors through spies on `fs` (restored after each test): how
  * many were opened, which are written past their last completed flush, and any closed while so
  * or closed twice (a second close can close another file that reused the number). `failNextOpen`
- * makes the next segment open throw, `failNextFlush` the next flush of a segment fail.
+ * makes the next segment open throw, `failNextFlush` the next flush of a segment fail,
+ * `failNextWrite` the next append to a segment write half its bytes and then fail (a full disk).
  */
 function watchSegmentDescriptors() {
   const real = { openSync: fs.openSync, writeSync: fs.writeSync, fdatasync: fs.fdatasync, close: fs.close, closeSync: fs.closeSync }
   let clock = 0
   let failing = false
   let failFlush = false
+  let failWrite: 'no' | 'armed' | 'half-written' = 'no'
   const open = new Set<number>()
   const closed = new Set<number>()
   /** Per open descriptor: the clock at its last write, and at the start of its last completed flush. */
@@ -84,6 +86,9 @@ function watchSegmentDescriptors() {
     },
     failNextFlush: () => {
       failFlush = true
+    },
+    failNextWrite: () => {
+      failWrite = 'armed'
     },
   }
   const closing = (fd: number) => {
@@ -111,6 +116,15 @@ function watchSegmentDescriptors() {
   }) as never)
   vi.spyOn(fs, 'writeSync').mockImplementation((fd: number, ...rest: unknown[]) => {
     if (open.has(fd)) wrote.set(fd, ++clock)
+    if (open.has(fd) && failWrite === 'half-written') {
+      failWrite = 'no'
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' })
+    }
+    if (open.has(fd) && failWrite === 'armed') {
+      failWrite = 'half-written'
+      const [buffer, offset, length, position] = rest as [Uint8Array, number, number, number]
+      return real.writeSync(fd, buffer, offset, Math.floor(length / 2), position)
+    }
     return (real.writeSync as (...args: unknown[]) => number)(fd, ...rest)
   })
   vi.spyOn(fs, 'fdatasync').mockImplementation((fd: number, done: (error: Error | null) => void) => {
@@ -247,17 +261,23 @@ describe('journaled LMDB writes', () => {
     const value = 'x'.repeat(900)
     for (let i = 1; i <= 200; i++) await writer.write(() => writer.tables.live.putSync(['t', i], `${i}${value}`), i % 2 ? 'safe' : 'fast')
     await writer.settle()
-    // "Crash": keep the journal as it is and drop LMDB, then replay it all from the segments.
+    // "Crash": keep the journal as it is, and put LMDB back to where the first segment kept
+    // starts (the segments before it were checkpointed away), then replay the rest from them.
     const files = listSegments(journal).map((segment) => ({ file: segment.file, bytes: fs.readFileSync(segment.file) }))
+    const first = readRecords(files[0]!.bytes).records[0]!.seq
+    expect(first).toBeGreaterThan(1)
     await writer.close()
     expect(fs.readdirSync(journal).filter((name) => name !== 'LOCK')).toEqual([])
-    fs.rmSync(path.join(dir, 'lmdb'), { recursive: true })
+    const rewound = openLmdbLayout(dir)
+    rewound.root.transactionSync(() => {
+      for (let i = first; i <= 200; i++) rewound.tables.live.removeSync(['t', i])
+      rewound.meta.putSync('journal.applied', first - 1)
+    })
+    await rewound.root.close()
     for (const { file, bytes } of files) fs.writeFileSync(file, bytes)
     const reopened = await openJournaled(dir)
     const keys = [...reopened.writer.tables.live.getKeys({ start: ['t'], end: ['t', '\uffff'] })] as [string, number][]
-    // The segments still on disk hold the latest writes (earlier ones were checkpointed away).
-    const first = keys[0]![1]
-    expect(keys.map((key) => key[1])).toEqual(Array.from({ length: 201 - first }, (_, i) => first + i))
+    expect(keys.map((key) => key[1])).toEqual(Array.from({ length: 200 }, (_, i) => i + 1))
     expect(reopened.writer.tables.live.get(['t', 200])).toBe(`200${value}`)
     await reopened.writer.close()
     expect(warnings.filter((w) => w.includes('damaged'))).toEqual([])
@@ -322,6 +342,34 @@ describe('journaled LMDB writes', () => {
     const reopened = await openJournaled(dir)
     const keys = [...reopened.writer.tables.live.getKeys({ start: ['t'], end: ['t', '\uffff'] })] as [string, number][]
     expect(keys.map((key) => key[1])).toEqual(acknowledged)
+    await reopened.writer.close()
+  })
+
+  it('cuts a failed append out of the journal: refused writes are never replayed, and their numbers are reused cleanly', async () => {
+    const dir = tempDir()
+    const layout = openLmdbLayout(dir)
+    // Watching from before the writer opens its segment.
+    const segments = watchSegmentDescriptors()
+    const writer = await openJournaledWriter(layout, path.join(dir, 'journal'), options)
+    const put = (i: number) => writer.write(() => writer.tables.live.putSync(['t', i], `v${i}`), 'safe')
+    for (let i = 1; i <= 5; i++) await put(i)
+    segments.failNextWrite()
+    // One turn of eight writes, half of whose bytes reach the file before the disk is full.
+    const refused = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => put(100 + i)))
+    expect(refused.every((r) => r.status === 'rejected' && r.reason instanceof StoreCommitError)).toBe(true)
+    // What a crash would replay, now and after the next write: the acknowledged writes alone.
+    const journalSeqs = () =>
+      listSegments(path.join(dir, 'journal')).flatMap((segment) =>
+        readRecords(fs.readFileSync(segment.file)).records.map((record) => record.seq),
+      )
+    expect(journalSeqs()).toEqual([1, 2, 3, 4, 5])
+    await put(6)
+    expect(journalSeqs()).toEqual([1, 2, 3, 4, 5, 6])
+    await writer.close()
+    vi.restoreAllMocks()
+    const reopened = await openJournaled(dir)
+    const keys = [...reopened.writer.tables.live.getKeys({ start: ['t'], end: ['t', '\uffff'] })] as [string, number][]
+    expect(keys.map((key) => key[1])).toEqual([1, 2, 3, 4, 5, 6])
     await reopened.writer.close()
   })
 

@@ -246,7 +246,10 @@ class JournaledWriter implements LmdbWriter {
     try {
       this.append(bytes)
     } catch (error) {
-      // Nothing of the turn was acknowledged or seen outside its writes: drop it all.
+      // Nothing of the turn was acknowledged or seen outside its writes: drop it all, on disk
+      // too, where a partial write may have left its first records whole (a replay would apply
+      // writes that were refused, and the next turn reuses their numbers).
+      this.dropPartialAppend()
       for (const table of this.turnTables) table.pending.clear()
       this.turnTables.clear()
       this.lastSeq = this.appendedSeq
@@ -266,8 +269,23 @@ class JournaledWriter implements LmdbWriter {
   }
 
   /**
-   * Writes at the segment's end with write(2). A write that fails leaves at most a partial
-   * record past the last whole one, which the next append overwrites and replay stops at.
+   * Cuts the current segment back to its last appended byte after a failed append. If even that
+   * fails, the journal on disk may hold refused writes: writes are refused until a restart.
+   */
+  private dropPartialAppend(): void {
+    try {
+      fs.ftruncateSync(this.fd, this.segmentBytes)
+    } catch (error) {
+      this.broken ??= error
+      this.options.warn(
+        `could not cut a failed append out of the journal (${String(error)}); writes are refused until a restart`,
+      )
+    }
+  }
+
+  /**
+   * Writes at the segment's end with write(2). A write that fails is cut off again
+   * (`dropPartialAppend`), so the journal holds only whole, acknowledged turns.
    */
   private append(bytes: Uint8Array): void {
     if (this.segmentBytes > 0 && this.segmentBytes + bytes.length > this.segmentLimit) this.rotate()
