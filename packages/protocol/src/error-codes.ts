@@ -56,6 +56,10 @@ export const ERROR_CODES = {
     status: 409,
     description: 'A thread with this id exists and belongs to someone the caller cannot act for.',
   },
+  MESSAGE_ID_PURGED: {
+    status: 409,
+    description: 'A message with this id was hard-deleted (or expired) in this thread; ids are never given to another message.',
+  },
   THREAD_DELETED: {
     status: 409,
     description: 'The thread is soft-deleted; restore it before writing to it.',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { expectError } from './error-assertions.js'
+import { expectError, expectValidationAt } from './error-assertions.js'
 import { startTestServer, type TestServer } from './harness.js'
 
 const T = '/frontend/v1/threads'
@@ -258,6 +258,23 @@ describe('messages over HTTP', () => {
     expect(ids((await u.get(`${T}/hd-1/messages?include_deleted=true`)).body.messages)).toEqual([
       'y',
     ])
+    // A replay of the create (a retry arriving late) does not bring it back, nor move it.
+    expectError(await u.post(`${T}/hd-1/messages`, { id: 'x', body: 'v1' }), 409, 'MESSAGE_ID_PURGED')
+    expectError(
+      await u.post(`${T}/hd-1/messages`, { body: 'v1' }, { 'idempotency-key': 'x' }),
+      409,
+      'MESSAGE_ID_PURGED',
+    )
+    expect(ids((await u.get(`${T}/hd-1/messages?after=x`)).body.messages)).toEqual(['y'])
+  })
+
+  it('refuses a create whose body id and Idempotency-Key differ', async () => {
+    const u = t.user('idk')
+    expectValidationAt(
+      await u.post(`${T}/idk-1/messages`, { id: 'a', body: 1 }, { 'idempotency-key': 'b' }),
+      'header.idempotency-key',
+    )
+    expect((await u.post(`${T}/idk-1/messages`, { id: 'a', body: 1 }, { 'idempotency-key': 'a' })).status).toBe(201)
   })
 
   it('adds and removes reactions per user; adding twice keeps one entry; no new version', async () => {

@@ -49,6 +49,10 @@ export async function createMessage(
     if (existingThread) assertCanWrite(liveThread(existingThread), actor)
     const existing = snap.messages.get(id)
     if (existing) return { writes: {}, result: { record: existing, created: false } }
+    // A replay of a create whose message was purged since: making it again would bring back
+    // what was deleted for good, at a new position (moving every cursor that names it).
+    if (snap.purgedIds.has(id))
+      throw new AppError('MESSAGE_ID_PURGED', 'A message with this id was hard-deleted from this thread; ids are not reused.')
     if (replyTo && !snap.messages.has(replyTo))
       throw new AppError('INVALID_REPLY_TO', 'reply_to names no message in this thread.', [
         { path: '/reply_to', message: 'no such message in this thread' },

@@ -21,6 +21,11 @@ export interface ThreadSnapshot {
   readMarkers: ReadonlyMap<string, ReadMarkerRecord>
   /** The newest live messages, newest first (as many as `needs.liveTail` asked for). */
   liveTail: readonly MessageRecord[]
+  /**
+   * Of the ids in `needs.messageIds`, those of messages hard-deleted from this thread: an id is
+   * never given to another message, so a create naming one is refused, not made again.
+   */
+  purgedIds: ReadonlySet<string>
 }
 
 /**

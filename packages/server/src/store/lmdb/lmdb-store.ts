@@ -58,6 +58,8 @@ type Outcome<T> = { ok: true; result: T } | { ok: false; error: unknown }
  */
 const sharedValue = (shared: Uint8Array): Uint8Array => shared.subarray(0, shared.length)
 
+const NO_IDS: ReadonlySet<string> = new Set()
+
 const parseJson = <T>(bytes: Uint8Array): T => JSON.parse(Buffer.from(bytes).toString('utf8')) as T
 
 /** Opens (creating if needed) the embedded LMDB store in `<dataDir>/lmdb`. */
@@ -145,9 +147,13 @@ class LmdbStore implements ChatStore {
 
   private loadSnapshot(threadId: string, needs: MutationNeeds): ThreadSnapshot {
     const messages = new Map<string, MessageRecord>()
+    let purgedIds: Set<string> | undefined
     for (const id of needs.messageIds ?? []) {
-      const message = this.readMessage(threadId, id)
-      if (message) messages.set(id, message)
+      const seq = this.layout.messageIds.get([threadId, id])
+      // A hard-deleted message leaves its id behind with its seq negated (lmdb-layout.ts).
+      if (seq !== undefined && seq < 0) (purgedIds ??= new Set()).add(id)
+      const bytes = seq !== undefined && seq > 0 ? this.layout.messages.get([threadId, seq]) : undefined
+      if (bytes) messages.set(id, decodeMessage(this.codec, threadId, bytes))
     }
     const readMarkers = new Map<string, ReadMarkerRecord>()
     for (const user of needs.readers ?? []) {
@@ -162,7 +168,7 @@ class LmdbStore implements ChatStore {
         if (bytes) liveTail.push(decodeMessage(this.codec, threadId, bytes))
       }
     }
-    return { thread: this.readThread(threadId), messages, readMarkers, liveTail }
+    return { thread: this.readThread(threadId), messages, readMarkers, liveTail, purgedIds: purgedIds ?? NO_IDS }
   }
 
   private readThread(threadId: string): ThreadRecord | undefined {
