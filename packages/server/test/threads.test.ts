@@ -189,6 +189,9 @@ describe('threads over HTTP', () => {
       }
       expect([...newer.flat(), ...ids(pages[pages.length - 1]!.body.threads)]).toEqual(newestFirst)
     }
+    // A cursor is what a page gave: anything else is refused, not read as some other position.
+    for (const bad of [' 12.w00', '0x10.w00', '1e3.w00', '12.', '.w00', '12.bad id', '-5.w00'])
+      expectError(await u.get(`${THREADS}?before=${encodeURIComponent(bad)}`), 400, 'INVALID_CURSOR')
   })
 
   it('filters by title (case-insensitive substring) and hides soft-deleted threads unless include_deleted', async () => {

@@ -1,4 +1,4 @@
-import type { Pagination, Thread } from '@progressdb/protocol'
+import { isValidId, type Pagination, type Thread } from '@progressdb/protocol'
 import { AppError } from '../app-error.js'
 import type { Direction, ThreadPosition, ThreadSort } from '../store/chat-store.js'
 import type { ThreadRecord } from '../store/records.js'
@@ -24,9 +24,11 @@ export function toThreadCursor(thread: ThreadRecord, sortBy: ThreadSort): string
 
 export function parseThreadCursor(cursor: string): ThreadPosition {
   const dot = cursor.indexOf('.')
-  const ts = Number(cursor.slice(0, dot))
+  const digits = cursor.slice(0, dot)
+  const ts = Number(digits)
   const id = cursor.slice(dot + 1)
-  if (dot < 1 || !Number.isSafeInteger(ts) || id.length === 0)
+  // Digits only, as toThreadCursor writes them: Number() would also take ' 12', '0x10', '1e3'.
+  if (dot < 1 || !/^\d+$/.test(digits) || !Number.isSafeInteger(ts) || !isValidId(id))
     throw new AppError('INVALID_CURSOR', 'Thread cursors are the before_anchor/after_anchor values of a page.')
   return { ts, id }
 }
