@@ -41,3 +41,40 @@ export const ErrorResponse = Type.Object({
     Type.Array(Type.Object({ path: Type.String(), message: Type.String() })),
   ),
 })
+
+/** `GET /healthz`: the process answers. */
+export const HealthResponse = Type.Object({ status: Type.Literal('ok') })
+export type HealthResponse = Static<typeof HealthResponse>
+
+/** `GET /readyz`: 200 `ready`, or 503 `not ready` while starting or stopping. */
+export const ReadinessResponse = Type.Object({ status: Type.Union([Type.Literal('ready'), Type.Literal('not ready')]) })
+export type ReadinessResponse = Static<typeof ReadinessResponse>
+
+/** `GET /admin/health`. */
+export const AdminHealthResponse = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('starting')]),
+  version: Type.String(),
+  ready: Type.Boolean(),
+})
+export type AdminHealthResponse = Static<typeof AdminHealthResponse>
+
+/** `GET /admin/stats`: stored items, bytes on disk, and the process's own figures. */
+export const AdminStatsResponse = Type.Object({
+  store: Type.Object({
+    threads: Type.Integer(),
+    messages: Type.Integer(),
+    versions: Type.Integer(),
+    events: Type.Integer(),
+    bytes_on_disk: Type.Integer(),
+  }),
+  process: Type.Record(Type.String(), Type.Number(), {
+    description: 'uptime_s, rss_bytes and webhooks_* counters; more may be added.',
+  }),
+})
+export type AdminStatsResponse = Static<typeof AdminStatsResponse>
+
+/** `GET /openapi.json`: an OpenAPI 3.1 document. */
+export const OpenApiDocument = Type.Object(
+  { openapi: Type.String(), info: Type.Object({}, { additionalProperties: true }), paths: Type.Object({}, { additionalProperties: true }) },
+  { additionalProperties: true },
+)

@@ -35,4 +35,16 @@ describe('docs/api.md', () => {
     expect(statuses('/frontend/v1/threads/{threadId}/messages/{messageId}', 'delete')).toEqual(['200', '204', 'default'])
     expect(statuses('/frontend/v1/ws', 'get')).toEqual(['101', 'default'])
   })
+
+  it('declares what every reply with a body holds', async () => {
+    const { paths } = (await t.raw().get('/openapi.json')).body as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: unknown }> }>>
+    }
+    const bare: string[] = []
+    for (const [path, ops] of Object.entries(paths))
+      for (const [method, op] of Object.entries(ops))
+        for (const [status, response] of Object.entries(op.responses))
+          if (!['101', '204'].includes(status) && response.content === undefined) bare.push(`${method} ${path} ${status}`)
+    expect(bare).toEqual([])
+  })
 })

@@ -1,3 +1,4 @@
+import { AdminHealthResponse, AdminStatsResponse } from '@progressdb/protocol'
 import { route, type Route } from '../route.js'
 import type { RouteDeps } from './route-deps.js'
 
@@ -8,6 +9,7 @@ export function adminRoutes(deps: RouteDeps): Route[] {
       path: '/admin/health',
       access: 'admin',
       summary: 'Health with version and readiness.',
+      response: AdminHealthResponse,
       handle: () => ({
         status: 200,
         body: { status: deps.isReady() ? 'ok' : 'starting', version: deps.version, ready: deps.isReady() },
@@ -18,6 +20,7 @@ export function adminRoutes(deps: RouteDeps): Route[] {
       path: '/admin/stats',
       access: 'admin',
       summary: 'Counts of stored items, bytes on disk, and process figures.',
+      response: AdminStatsResponse,
       handle: async () => ({
         status: 200,
         body: { store: await deps.storeStats(), process: deps.runtimeStats() },

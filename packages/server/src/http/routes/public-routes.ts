@@ -1,3 +1,4 @@
+import { HealthResponse, OpenApiDocument, ReadinessResponse } from '@progressdb/protocol'
 import { route, type Route } from '../route.js'
 import type { RouteDeps } from './route-deps.js'
 
@@ -8,6 +9,7 @@ export function publicRoutes(deps: RouteDeps, openapi: () => unknown): Route[] {
       path: '/healthz',
       access: 'public',
       summary: 'Liveness: the process answers.',
+      response: HealthResponse,
       handle: () => ({ status: 200, body: { status: 'ok' } }),
     }),
     route({
@@ -15,6 +17,8 @@ export function publicRoutes(deps: RouteDeps, openapi: () => unknown): Route[] {
       path: '/readyz',
       access: 'public',
       summary: 'Readiness: 200 once the store is open and the server can serve, 503 while starting or stopping.',
+      response: ReadinessResponse,
+      alsoReplies: { 503: 'Starting or stopping: `{"status": "not ready"}`.' },
       handle: () =>
         deps.isReady()
           ? { status: 200, body: { status: 'ready' } }
@@ -25,6 +29,7 @@ export function publicRoutes(deps: RouteDeps, openapi: () => unknown): Route[] {
       path: '/openapi.json',
       access: 'public',
       summary: 'This API as an OpenAPI 3.1 document.',
+      response: OpenApiDocument,
       handle: () => ({ status: 200, body: openapi() }),
     }),
   ]
