@@ -192,12 +192,14 @@ describe('message pagination under concurrent mutation', () => {
       expect(got).toEqual(ids.slice(494, 505))
       expect(page.body.pagination).toMatchObject({ has_before: true, has_after: true, count: 11 })
 
+      // Near an end, the side that runs short leaves its share to the other: a full page.
       const atStart = await client().get(`${base}?limit=11&anchor=${ids[0]}`)
-      expect(atStart.body.messages[0].id).toBe(ids[0])
-      expect(atStart.body.pagination).toMatchObject({ has_before: false, has_after: true })
-      expect(atStart.body.messages.map((m: any) => m.id)).toEqual(
-        ids.slice(0, atStart.body.messages.length),
-      )
+      expect(atStart.body.messages.map((m: any) => m.id)).toEqual(ids.slice(0, 11))
+      expect(atStart.body.pagination).toMatchObject({ has_before: false, has_after: true, count: 11 })
+      const nearEnd = await client().get(`${base}?limit=11&anchor=${ids[ids.length - 2]}`)
+      expect(nearEnd.body.messages.map((m: any) => m.id)).toEqual(ids.slice(-11))
+      expect(nearEnd.body.pagination).toMatchObject({ has_before: true, has_after: false, count: 11 })
+      expect((await client().get(`${base}?limit=1&anchor=${ids[3]}`)).body.messages.map((m: any) => m.id)).toEqual([ids[3]])
 
       const hidden = ids[700]!
       expect((await client().del(`${base}/${hidden}`)).status).toBe(200)
@@ -210,6 +212,13 @@ describe('message pagination under concurrent mutation', () => {
         `${base}?limit=11&anchor=${hidden}&include_deleted=true`,
       )
       expect(withDeleted.body.messages.map((m: any) => m.id)).toEqual(ids.slice(695, 706))
+      // A hidden anchor at the very end: the page is the older side, full.
+      const lastId = ids[ids.length - 1]!
+      expect((await client().del(`${base}/${lastId}`)).status).toBe(200)
+      const atHiddenEnd = await client().get(`${base}?limit=4&anchor=${lastId}`)
+      expect(atHiddenEnd.body.messages.map((m: any) => m.id)).toEqual(ids.slice(-5, -1))
+      expect(atHiddenEnd.body.pagination).toMatchObject({ has_before: true, has_after: false, count: 4 })
+      expect((await client().post(`${base}/${lastId}/restore`)).status).toBe(200)
     })
   })
 })

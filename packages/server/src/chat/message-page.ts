@@ -81,19 +81,22 @@ export async function listMessagePage(
 
 type Scan = (direction: Direction, fromSeq: number | undefined, n: number) => Promise<MessageJson[]>
 
-/** The anchor message (when visible) with up to half a page on each side of it. */
+/**
+ * The anchor message (when visible) with about half a page on each side of it; near an end of
+ * the thread, the side that runs short leaves its share to the other, so the page stays full.
+ */
 async function anchorPage(scan: Scan, seq: number, limit: number) {
-  const olderShare = Math.floor((limit - 1) / 2)
-  const olderWithAnchor = await scan('older', seq + 1, olderShare + 2)
-  const anchorVisible = olderWithAnchor[0]?.seq === seq
-  const older = anchorVisible ? olderWithAnchor.slice(1) : olderWithAnchor
-  const newerShare = limit - olderShare - (anchorVisible ? 1 : 0)
-  const newer = await scan('newer', seq, newerShare + 1)
-  const before = older.slice(0, olderShare).reverse()
-  const middle = anchorVisible ? [olderWithAnchor[0]!] : []
+  const withAnchor = await scan('older', seq + 1, limit + 1)
+  const anchorVisible = withAnchor[0]?.seq === seq
+  const middle = anchorVisible ? [withAnchor[0]!] : []
+  const older = anchorVisible ? withAnchor.slice(1) : withAnchor
+  const room = limit - middle.length
+  const newer = await scan('newer', seq, room + 1)
+  const newerCount = Math.min(newer.length, room - Math.min(older.length, Math.floor((limit - 1) / 2)))
+  const olderCount = Math.min(older.length, room - newerCount)
   return {
-    items: [...before, ...middle, ...newer.slice(0, newerShare)],
-    hasBefore: older.length > olderShare,
-    hasAfter: newer.length > newerShare,
+    items: [...older.slice(0, olderCount).reverse(), ...middle, ...newer.slice(0, newerCount)],
+    hasBefore: older.length > olderCount,
+    hasAfter: newer.length > newerCount,
   }
 }
