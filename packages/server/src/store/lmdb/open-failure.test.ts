@@ -12,10 +12,19 @@ describe('explainOpenFailure', () => {
     }
   })
 
+  it('names the directory that cannot be written', () => {
+    for (const cause of [
+      Object.assign(new Error('permission denied'), { code: 'EACCES' }),
+      new Error('Read-only file system: Attempting to setup locks'),
+    ]) {
+      const explained = explainOpenFailure(cause, '/srv/pdb') as Error
+      expect(explained.message).toMatch(/^the data directory \/srv\/pdb cannot be written \(.+\): a server needs to write it/)
+      expect(explained.cause).toBe(cause)
+    }
+  })
+
   it('leaves every other failure as it is', () => {
     const inUse = new Error('the data directory is in use by process 1 (journal)')
     expect(explainOpenFailure(inUse, os.tmpdir())).toBe(inUse)
-    const denied = Object.assign(new Error('permission denied'), { code: 'EACCES' })
-    expect(explainOpenFailure(denied, os.tmpdir())).toBe(denied)
   })
 })
