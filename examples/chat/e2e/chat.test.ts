@@ -18,11 +18,19 @@ describe.skipIf(skipWithoutChromium("the chat example's browser test"))(
     let app: ChatApp
     let page: Page
     let db: ChatApp['db']
+    /** Every failed response and console error, from the first request on. */
+    const problems: string[] = []
 
     beforeAll(async () => {
       app = await startChatApp()
       db = app.db
       page = await app.browser.newPage({ viewport: { width: 1100, height: 760 } })
+      page.on('response', (r) => {
+        if (r.status() >= 400) problems.push(`${r.status()} ${r.request().method()} ${r.url()}`)
+      })
+      page.on('console', (m) => {
+        if (m.type() === 'error') problems.push(`console: ${m.text()}`)
+      })
       await page.goto(`${app.url}?user=alice`)
     }, 90_000)
 
@@ -40,6 +48,17 @@ describe.skipIf(skipWithoutChromium("the chat example's browser test"))(
       expect(await articles().first().getAttribute('data-id')).toBe('w51')
     })
 
+    it('the Send button is disabled while the box is empty (or blank)', async () => {
+      const sendButton = page.getByRole('button', { name: 'Send', exact: true })
+      expect(await sendButton.isDisabled()).toBe(true)
+      await page.getByLabel('Message').fill('   ')
+      expect(await sendButton.isDisabled()).toBe(true)
+      await page.getByLabel('Message').fill('x')
+      expect(await sendButton.isDisabled()).toBe(false)
+      await page.getByLabel('Message').fill('')
+      expect(await sendButton.isDisabled()).toBe(true)
+    })
+
     it('sends a message: shown at once, then stored', async () => {
       await page.getByLabel('Message').fill('Hello from Playwright')
       await page.getByLabel('Message').press('Enter')
@@ -50,6 +69,18 @@ describe.skipIf(skipWithoutChromium("the chat example's browser test"))(
       expect(stored.messages.map((m) => [m.author, m.body.text])).toEqual([
         ['alice', 'Hello from Playwright'],
       ])
+    })
+
+    it('an edit to empty text is refused, as an empty send is', async () => {
+      await byText('Hello from Playwright').getByRole('button', { name: 'Edit' }).click()
+      const edit = page.getByLabel('Edit message')
+      await edit.fill('  ')
+      expect(await page.getByRole('button', { name: 'Save' }).isDisabled()).toBe(true)
+      await edit.press('Enter')
+      expect(await edit.isVisible()).toBe(true) // still editing: nothing was saved
+      await page.getByRole('button', { name: 'Cancel' }).click()
+      const [last] = (await db.listThreadMessages('welcome', { limit: 1 }, 'alice')).messages
+      expect([last?.body.text, last?.version]).toEqual(['Hello from Playwright', 1])
     })
 
     it('edits it: the new text and an "edited" mark; version 2 is stored', async () => {
@@ -94,6 +125,16 @@ describe.skipIf(skipWithoutChromium("the chat example's browser test"))(
       fs.mkdirSync(artifacts, { recursive: true })
       await page.screenshot({ path: path.join(artifacts, 'chat.png') })
       expect(fs.statSync(path.join(artifacts, 'chat.png')).size).toBeGreaterThan(1000)
+    })
+
+    it('nothing failed along the way: no 404 (the favicon is inline), no console error', async () => {
+      expect(await page.locator('link[rel="icon"]').getAttribute('href')).toMatch(
+        /^data:image\/svg\+xml,/,
+      )
+      // A page that is reloaded requests its icon again: it must not be missing either.
+      await page.reload()
+      await byText('Welcome message 80').waitFor()
+      expect(problems).toEqual([])
     })
   },
 )

@@ -112,5 +112,28 @@ describe.skipIf(skipWithoutChromium("the chat example's live browser test"))(
       })
       expect(bobLoads).toBe(0)
     })
+
+    it('another thread getting activity moves up with its unread count; the open one stays', async () => {
+      // A page that has not picked a thread yet: it opened the most recent one by itself.
+      const context = await app.browser.newContext({ viewport: { width: 1000, height: 700 } })
+      const page = await context.newPage()
+      await page.goto(`${app.url}?user=bob`)
+      await page.locator('main h2', { hasText: 'Welcome' }).waitFor()
+      await app.db.createThread({ id: 'side', title: 'Side' }, 'alice')
+      await app.db.addParticipant('side', { user_id: 'bob', role: 'member' }, 'alice')
+      await app.db.createThreadMessage(
+        'side',
+        { body: { text: 'over here' }, role: 'user' },
+        'alice',
+      )
+      const threads = page.locator('nav.threads li button')
+      await threads.first().filter({ hasText: 'Side' }).filter({ hasText: '1' }).waitFor()
+      expect(await page.locator('main h2').textContent()).toBe('Welcome')
+      expect(await threads.filter({ hasText: 'Welcome' }).getAttribute('class')).toBe('selected')
+      expect(
+        (await app.db.listThreads({}, 'bob')).threads.find((t) => t.id === 'side'),
+      ).toMatchObject({ unread_count: 1 })
+      await context.close()
+    })
   },
 )

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
 
 interface Props {
+  /** Rejects when the message was refused (and rolled back), so the text should come back. */
   onSend: (text: string) => Promise<void>
   /** Told as the user types (each keystroke) and stops (send, blur, empty box). */
   onTyping: (typing: boolean) => void
@@ -14,9 +15,10 @@ export function Composer({ onSend, onTyping }: Props) {
     if (!sent) return
     setText('')
     onTyping(false)
-    // The message is already on screen (optimistic); on failure it is rolled back, and the
-    // text comes back into the box so nothing typed is lost.
-    await onSend(sent).catch(() => setText(sent))
+    // The message is already on screen (optimistic). `onSend` rejects only when the server
+    // refused it (it is then rolled back): the text comes back into the box so nothing typed
+    // is lost. A send whose outcome is unknown stays on screen as "Not sent" instead.
+    await onSend(sent).catch(() => setText((now) => (now === '' ? sent : now)))
   }
   return (
     <form className="composer" onSubmit={(e) => void submit(e)}>
@@ -30,7 +32,9 @@ export function Composer({ onSend, onTyping }: Props) {
         }}
         onBlur={() => onTyping(false)}
       />
-      <button type="submit">Send</button>
+      <button type="submit" disabled={text.trim() === ''}>
+        Send
+      </button>
     </form>
   )
 }

@@ -1,4 +1,11 @@
-import { useMessages, useProgressDB, useThread, useTyping } from '@progressdb/react'
+import {
+  isProgressDBError,
+  isUnknownOutcome,
+  useMessages,
+  useProgressDB,
+  useThread,
+  useTyping,
+} from '@progressdb/react'
 import { useEffect, useLayoutEffect, useRef, useState } from 'react'
 import { streamAssistantReply } from './assistant-reply.js'
 import { Composer } from './Composer.js'
@@ -18,10 +25,19 @@ export function Conversation({ threadId, userId }: Props) {
   const { thread, markRead } = useThread(threadId)
   const { setTyping } = useTyping(threadId)
   const [streaming, setStreaming] = useState(false)
-  const { messages, create, update, remove, loadOlder, hasOlder, loadingOlder, loading, error } =
-    useMessages(threadId, {
-      pageSize: 30,
-    })
+  const {
+    messages,
+    create,
+    retry,
+    discard,
+    update,
+    remove,
+    loadOlder,
+    hasOlder,
+    loadingOlder,
+    loading,
+    error,
+  } = useMessages(threadId, { pageSize: 30 })
   const list = useRef<HTMLDivElement>(null)
   // While older messages are prepended, this message stays where it was on screen.
   const keepInPlace = useRef<{ id: string; offsetPx: number } | null>(null)
@@ -60,7 +76,12 @@ export function Conversation({ threadId, userId }: Props) {
 
   async function send(text: string) {
     atBottom.current = true
-    await create({ body: { text }, role: 'user' })
+    await create({ body: { text }, role: 'user' }).catch((e: unknown) => {
+      // No answer (the outcome is unknown): the message stays in the list as "Not sent",
+      // with Retry and Discard, and the text must not come back (sending it again from the
+      // box would make a second copy if the first was stored). A refusal goes to the composer.
+      if (!(isProgressDBError(e) && isUnknownOutcome(e))) throw e
+    })
   }
 
   async function streamReply() {
@@ -90,6 +111,8 @@ export function Conversation({ threadId, userId }: Props) {
             mine={m.author === userId}
             onEdit={(text) => update(m.id, { body: { text } }).then(() => undefined)}
             onDelete={() => remove(m.id)}
+            onRetry={() => void retry(m.id).catch(() => undefined)}
+            onDiscard={() => discard(m.id)}
           />
         ))}
       </div>

@@ -6,26 +6,41 @@ interface Props {
   mine: boolean
   onEdit: (text: string) => Promise<void>
   onDelete: () => Promise<void>
+  /** For a send whose outcome is unknown: send again (same id, never a duplicate) or drop it. */
+  onRetry: () => void
+  onDiscard: () => void
 }
 
 /** Memoised: the store keeps unchanged messages' identity, so only changed rows re-render. */
-export const MessageItem = memo(function MessageItem({ message, mine, onEdit, onDelete }: Props) {
+export const MessageItem = memo(function MessageItem({
+  message,
+  mine,
+  onEdit,
+  onDelete,
+  onRetry,
+  onDiscard,
+}: Props) {
   const [draft, setDraft] = useState<string | null>(null)
   const text = message.body.text ?? JSON.stringify(message.body)
+  const failed = message.sendState === 'failed'
   async function save() {
-    if (draft === null) return
-    await onEdit(draft)
-    setDraft(null)
+    // An empty edit is refused here, as the composer refuses an empty send.
+    if (draft === null || draft.trim() === '') return
+    // On failure the draft stays open (the error shows under the messages).
+    await onEdit(draft).then(
+      () => setDraft(null),
+      () => undefined,
+    )
   }
   return (
     <article
-      className={`message${mine ? ' mine' : ''}${message.pending ? ' pending' : ''}`}
+      className={`message${mine ? ' mine' : ''}${message.pending ? ' pending' : ''}${failed ? ' failed' : ''}`}
       data-id={message.id}
       data-status={message.status}
     >
       <header>
         <b>{message.role === 'assistant' ? `${message.author}'s assistant` : message.author}</b>
-        {message.pending ? (
+        {failed ? null : message.pending ? (
           <span> · sending…</span>
         ) : message.status === 'streaming' ? (
           <span> · streaming…</span>
@@ -50,16 +65,33 @@ export const MessageItem = memo(function MessageItem({ message, mine, onEdit, on
             onChange={(e) => setDraft(e.target.value)}
             autoFocus
           />
-          <button type="submit">Save</button>
+          <button type="submit" disabled={draft.trim() === ''}>
+            Save
+          </button>
           <button type="button" onClick={() => setDraft(null)}>
             Cancel
           </button>
         </form>
       )}
+      {failed && (
+        // The create got no answer: it may or may not be stored. Retry sends it again with the
+        // same id (the server answers a repeat with the stored message); if it was stored, it
+        // replaces this one by itself as soon as it arrives.
+        <p className="not-sent" role="alert">
+          Not sent —{' '}
+          <button type="button" onClick={onRetry}>
+            Retry
+          </button>{' '}
+          ·{' '}
+          <button type="button" onClick={onDiscard}>
+            Discard
+          </button>
+        </p>
+      )}
       {mine && !message.pending && message.status !== 'streaming' && draft === null && (
         <footer>
           <button onClick={() => setDraft(text)}>Edit</button>
-          <button onClick={() => void onDelete()}>Delete</button>
+          <button onClick={() => void onDelete().catch(() => undefined)}>Delete</button>
         </footer>
       )}
     </article>

@@ -9,7 +9,8 @@ async function fetchSession(userId: string): Promise<DevSession> {
 
 /**
  * The app's backend (here the dev server's /api/session) signs the user's id; the client asks
- * it again whenever ProgressDB says the signature expired.
+ * it again shortly before the signature expires, or when ProgressDB rejects it. (While
+ * ProgressDB is down this route fails too; the client keeps the signature it holds.)
  */
 export async function createChatClient(userId: string): Promise<ProgressDBClient> {
   const first = await fetchSession(userId)

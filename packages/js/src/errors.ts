@@ -6,9 +6,9 @@ import type { ErrorBody, ErrorCode } from '@progressdb/protocol'
  * - `TIMEOUT`: no complete response within `timeoutMs`.
  * - `ABORTED`: the caller's `AbortSignal` fired.
  * - `BAD_RESPONSE`: a response that is not the API's JSON (e.g. an HTML page from a proxy).
- * - `CREDENTIALS_UNAVAILABLE`: the request could not be sent for lack of credentials:
- *   `getUserSignature` threw, rejected or returned no usable signature, or a
- *   @progressdb/node client without a backend key made a user-scoped call.
+ * - `CREDENTIALS_UNAVAILABLE`: the request could not be sent for lack of credentials: no
+ *   usable signature was held and `getUserSignature` threw, rejected or returned no usable
+ *   signature, or a @progressdb/node client without a backend key made a user-scoped call.
  * - `BAD_REQUEST_BODY`: the body cannot be sent as JSON (a `BigInt`, a cycle...).
  */
 export type ClientErrorCode =

@@ -17,7 +17,7 @@ export {
   type Transport,
   type TransportOptions,
 } from './transport.js'
-export { DEFAULT_RETRY, type RetryOptions } from './retry-policy.js'
+export { DEFAULT_RETRY, isUnknownOutcome, type RetryOptions } from './retry-policy.js'
 export { newClientId } from './client-id.js'
 export type { ChatBody, Message, MessagePage, MessagePatch, NewMessage } from './message-types.js'
 export type { FinalizeMessage, MessageStream, NewStreamMessage } from './message-stream.js'
@@ -54,6 +54,7 @@ export {
   type MessagesSnapshot,
   type MessagesStore,
   type MessagesStoreOptions,
+  type SendState,
   type StoreMessage,
 } from './store/messages-store.js'
 export {

@@ -32,6 +32,8 @@ describe('queryString', () => {
       '?title=a+b%21%27%28%29%7E*-._&x+y=true',
     )
     expect(queryString({ t: '\uD800é' })).toBe('?t=%EF%BF%BD%C3%A9')
+    // Two names that both become U+FFFD are one parameter, as URLSearchParams#set makes them.
+    expect(queryString({ '\uD800': '', '\uDC00': false })).toBe('?%EF%BF%BD=false')
     expect(queryString({})).toBe('')
     expect(queryString(undefined)).toBe('')
   })

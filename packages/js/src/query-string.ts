@@ -14,10 +14,13 @@ const FORM_DIFFERENCES = /[!'()~]|%20/g
  */
 export function queryString(query: Record<string, QueryValue> | undefined): string {
   if (!query) return ''
-  const pairs: string[] = []
+  // By encoded name, as `set` does: two names that encode alike (two lone surrogates, both
+  // sent as U+FFFD) are one parameter, at the first one's place with the last one's value.
+  const pairs = new Map<string, string>()
   for (const [name, value] of Object.entries(query))
-    if (value !== undefined) pairs.push(`${formEncode(name)}=${formEncode(String(value))}`)
-  return pairs.length > 0 ? `?${pairs.join('&')}` : ''
+    if (value !== undefined) pairs.set(formEncode(name), formEncode(String(value)))
+  const text = [...pairs].map(([name, value]) => `${name}=${value}`).join('&')
+  return text ? `?${text}` : ''
 }
 
 function formEncode(text: string): string {

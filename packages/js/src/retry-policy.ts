@@ -28,6 +28,23 @@ export const DEFAULT_RETRY: RetryOptions = {
 /** Bad gateway, unavailable (shutting down, store busy), gateway timeout: maybe applied. */
 const UNKNOWN_OUTCOME_STATUS = new Set([502, 503, 504])
 
+/** Failures before the request left: nothing was sent, so nothing was applied. */
+const NOT_SENT_CODES = new Set(['CREDENTIALS_UNAVAILABLE', 'BAD_REQUEST_BODY'])
+
+/**
+ * Whether a failed write may have been applied all the same: no response, a timeout, a 5xx
+ * (the server or a gateway failed part-way), or a success status whose body was not the API's.
+ * (`ABORTED` too: the request may have reached the server before the signal fired.) A 4xx is
+ * a refusal (nothing was applied), and so are the failures before anything was sent
+ * (`CREDENTIALS_UNAVAILABLE`, `BAD_REQUEST_BODY`).
+ *
+ * @example if (isUnknownOutcome(error)) keepForRetry(message) // resend with the same client id
+ */
+export function isUnknownOutcome(error: ProgressDBError): boolean {
+  if (error.status === 0) return !NOT_SENT_CODES.has(error.code)
+  return error.status < 400 || error.status >= 500
+}
+
 /**
  * Whether a failed request is worth another attempt: a 429 always; a lost connection, a
  * timeout or a 502/503/504 only when the request is `repeatable` (safe to apply twice).

@@ -2,7 +2,13 @@ import type { ErrorBody } from '@progressdb/protocol'
 import { createAuth, type Auth, type AuthHeaders, type Credentials } from './credentials.js'
 import { isProgressDBError, ProgressDBError, toProgressDBError } from './errors.js'
 import { queryString, type QueryValue } from './query-string.js'
-import { DEFAULT_RETRY, isRetryable, retryDelayMs, type RetryOptions } from './retry-policy.js'
+import {
+  DEFAULT_RETRY,
+  isRetryable,
+  isUnknownOutcome,
+  retryDelayMs,
+  type RetryOptions,
+} from './retry-policy.js'
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 export type { QueryValue }
@@ -98,24 +104,26 @@ export function createTransport(options: TransportOptions): Transport {
     const maxRetries = call.retries ?? retry.retries
     let retriesUsed = 0
     let refreshed = false
+    /** A write attempt that may have been applied: the call's outcome stays unknown. */
+    let uncertain: ProgressDBError | undefined
     for (;;) {
       throwIfAborted(call.signal)
-      const { headers: authHeaders, generation } = await credentialHeaders(auth)
-      const init: RequestInit = {
-        method: spec.method,
-        headers: {
-          accept: 'application/json',
-          ...options.headers,
-          ...durabilityHeader(call),
-          ...call.headers,
-          ...authHeaders,
-        },
-      }
-      if (body !== undefined) {
-        init.body = body
-        ;(init.headers as Record<string, string>)['content-type'] = 'application/json'
-      }
+      let generation: number | undefined
       try {
+        const credentials = await credentialHeaders(auth)
+        generation = credentials.generation
+        const init: RequestInit = {
+          method: spec.method,
+          headers: {
+            accept: 'application/json',
+            ...options.headers,
+            ...durabilityHeader(call),
+            ...call.headers,
+            ...credentials.headers,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+        }
+        if (body !== undefined) init.body = body
         const raw = await attempt(
           fetchFn,
           url,
@@ -126,14 +134,23 @@ export function createTransport(options: TransportOptions): Transport {
         return parseResponse<T>(raw)
       } catch (caught) {
         const error = toProgressDBError(caught)
+        if (spec.method !== 'GET' && isUnknownOutcome(error)) uncertain ??= error
         // A rejected signature changed nothing on the server, so any request may be re-sent once.
-        if (!refreshed && SIGNATURE_CODES.has(error.code) && (await auth.refresh(generation))) {
+        if (
+          !refreshed &&
+          generation !== undefined &&
+          SIGNATURE_CODES.has(error.code) &&
+          (await auth.refresh(generation))
+        ) {
           refreshed = true
           continue
         }
-        if (retriesUsed >= maxRetries || !isRetryable(error, repeatable)) throw error
+        // A refusal of a later attempt (a 429, no credentials...) does not undo an earlier
+        // attempt that may have been applied: the caller must hear that the outcome is unknown.
+        const final = uncertain && !isUnknownOutcome(error) ? uncertain : error
+        if (retriesUsed >= maxRetries || !isRetryable(error, repeatable)) throw final
         const delayMs = retryDelayMs(error, ++retriesUsed, retry)
-        if (delayMs === undefined) throw error
+        if (delayMs === undefined) throw final
         await sleep(delayMs, call.signal)
       }
     }

@@ -251,6 +251,49 @@ describe('@progressdb/js live subscriptions', () => {
     await proxy.close()
   })
 
+  it('while the server is down a held signature is kept: requests fail with NETWORK_ERROR, then it reconnects', async () => {
+    await alice.threads.create({ id: 'rt-outage' })
+    let proxy = await startSocketProxy(server.url)
+    const port = proxy.port
+    const expiresAtS = Math.floor(Date.now() / 1000) + 3600
+    let asked = 0
+    const { frontendKey, userId } = server.frontend('alice')
+    const client = createClient({
+      baseUrl: proxy.url,
+      frontendKey,
+      userId,
+      // Like the chat example's backend: it cannot sign while ProgressDB is down.
+      getUserSignature: () => {
+        if (asked++ === 0) return server.signUntil('alice', expiresAtS)
+        throw new Error('cannot sign: ProgressDB is unreachable')
+      },
+      WebSocket,
+      realtime: FAST_RECONNECT,
+      retry: { retries: 1, minDelayMs: 5 },
+    })
+    const live = record(client, 'rt-outage')
+    await live.live()
+    const reconnects: string[] = []
+    client.realtime.onStatus((e) => reconnects.push(e.status))
+    await proxy.close() // the server is gone: connections are refused
+    await waitFor(
+      () => reconnects.filter((s) => s === 'reconnecting').length >= 3,
+      'failed reconnects',
+    )
+    const error = await client.threads.list().catch((e: unknown) => e)
+    expect(error).toMatchObject({ status: 0, code: 'NETWORK_ERROR' })
+    expect(asked).toBe(1)
+
+    proxy = await startSocketProxy(server.url, port) // back
+    await live.live()
+    await alice.messages('rt-outage').create({ id: 'after', body: {} })
+    await waitFor(() => live.events.length === 1, 'the event after the outage')
+    expect((await client.threads.list()).threads.map((t) => t.id)).toContain('rt-outage')
+    expect(asked).toBe(1)
+    client.realtime.close()
+    await proxy.close()
+  })
+
   it('an expired signature: the socket is refused, a new signature is fetched, then live', async () => {
     await alice.threads.create({ id: 'rt-signed' })
     const signatures = [server.signUntil('alice', 1), server.sign('alice')] // the first expired long ago

@@ -163,6 +163,23 @@ describe('@progressdb/js retries, timeouts and cancellation', () => {
     }
   })
 
+  it('a create whose response was lost, then refused (429), fails as unknown outcome: NETWORK_ERROR', async () => {
+    let posts = 0
+    proxy = await startFaultyProxy(server.url, (req) => {
+      if (!isWrite(req.method, req.url, '/messages')) return 'forward'
+      return posts++ === 0 ? 'drop' : rateLimited
+    })
+    const error = await through(proxy.url, 'unsure')
+      .messages('r-unsure')
+      .create({ id: 'maybe', body: { text: 'stored?' } })
+      .catch((e: unknown) => e)
+    // The first attempt was applied: a later refusal must not read as "not stored".
+    expect(isProgressDBError(error) && [error.status, error.code]).toEqual([0, 'NETWORK_ERROR'])
+    expect(posts).toBe(3)
+    const stored = await createClient(server.frontend('unsure')).messages('r-unsure').list()
+    expect(stored.messages.map((m) => m.id)).toEqual(['maybe'])
+  })
+
   it('a reaction whose response was lost is retried and counted once', async () => {
     const direct = createClient(server.frontend('fan'))
     await direct.messages('r-drop').create({ id: 'm', body: { text: 'hi' } })

@@ -8,6 +8,7 @@ import net from 'node:net'
 export interface SocketProxy {
   /** `http://127.0.0.1:<port>`: use it as the client's baseUrl. */
   url: string
+  port: number
   /** Connections accepted so far. */
   readonly accepted: number
   cut(): void
@@ -16,7 +17,8 @@ export interface SocketProxy {
   close(): Promise<void>
 }
 
-export async function startSocketProxy(target: string): Promise<SocketProxy> {
+/** `port`: listen there (e.g. the port of a proxy closed before: the server "comes back"). */
+export async function startSocketProxy(target: string, port = 0): Promise<SocketProxy> {
   const upstream = new URL(target)
   const pairs = new Set<{ client: net.Socket; server: net.Socket }>()
   let paused = false
@@ -37,10 +39,11 @@ export async function startSocketProxy(target: string): Promise<SocketProxy> {
     client.on('error', drop).on('close', drop)
     server.on('error', drop).on('close', drop)
   })
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
-  const { port } = proxy.address() as net.AddressInfo
+  await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve))
+  const listening = (proxy.address() as net.AddressInfo).port
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${listening}`,
+    port: listening,
     get accepted() {
       return accepted
     },

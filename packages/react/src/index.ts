@@ -7,6 +7,7 @@ export { useUnread } from './use-unread.js'
 export {
   createClient,
   isProgressDBError,
+  isUnknownOutcome,
   ProgressDBError,
   type ChatBody,
   type ClientOptions,
@@ -14,6 +15,7 @@ export {
   type MessagePatch,
   type NewMessage,
   type ProgressDBClient,
+  type SendState,
   type StoreMessage,
   type SubscriptionStatus,
   type Thread,

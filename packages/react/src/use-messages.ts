@@ -21,15 +21,16 @@ export interface UseMessagesOptions {
 export type UseMessagesResult<TBody = ChatBody> = Omit<MessagesSnapshot<TBody>, 'threadId'> &
   Pick<
     MessagesStore<TBody>,
-    'create' | 'update' | 'remove' | 'react' | 'loadOlder' | 'loadNewer'
+    'create' | 'retry' | 'discard' | 'update' | 'remove' | 'react' | 'loadOlder' | 'loadNewer'
   > & {
     /** Loads the newest page again. */
     reload: MessagesStore<TBody>['load']
   }
 
 /**
- * The messages of one thread: newest page first, older pages on demand, optimistic sends,
- * and every change (others' messages, edits, deletes, reactions, a streamed reply growing)
+ * The messages of one thread: newest page first, older pages on demand, optimistic sends
+ * (one whose outcome is unknown stays as `sendState: 'failed'`: offer `retry(m.id)`, which
+ * never duplicates, and `discard(m.id)`), and every change (others' messages, edits, deletes, reactions, a streamed reply growing)
  * applied live while the component is mounted.
  * Switching `threadId` starts from an empty, loading list: never the previous thread's messages.
  *
@@ -37,6 +38,7 @@ export type UseMessagesResult<TBody = ChatBody> = Omit<MessagesSnapshot<TBody>, 
  * const { messages, create, loadOlder, hasOlder } = useMessages(threadId)
  * await create({ body: { text }, role: 'user' })
  * messages.map((m) => <Bubble key={m.id} pending={m.pending} text={m.body.text} />)
+ * // m.sendState === 'failed': <button onClick={() => void retry(m.id)}>Retry</button>
  */
 export function useMessages<TBody = ChatBody>(
   threadId: string,
@@ -50,6 +52,8 @@ export function useMessages<TBody = ChatBody>(
     () => ({
       messages: snapshot.messages,
       create: store.create,
+      retry: store.retry,
+      discard: store.discard,
       update: store.update,
       remove: store.remove,
       react: store.react,

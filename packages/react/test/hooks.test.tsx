@@ -107,6 +107,45 @@ describe('@progressdb/react hooks against a real server', () => {
     expect((await owner.messages('h-readonly').list()).messages.map((m) => m.id)).toEqual(['ro1'])
   })
 
+  it('a create whose reply is lost stays as failed; retry confirms it, discard drops one', async () => {
+    let lose = 0
+    const lossy = createClient({
+      ...server.frontend('alice'),
+      retry: { retries: 0 },
+      fetch: async (input, init) => {
+        const res = await fetch(input, init)
+        if (init?.method !== 'POST' || lose === 0) return res
+        lose -= 1
+        throw new TypeError('fetch failed (the reply was lost)')
+      },
+    })
+    const lossyWrapper = ({ children }: { children: ReactNode }) => (
+      <ProgressDBProvider client={lossy}>{children}</ProgressDBProvider>
+    )
+    const { result } = renderHook(() => useMessages('h-lost', { live: false }), {
+      wrapper: lossyWrapper,
+    })
+    await waitFor(() => expect(result.current.loading).toBe(false))
+    lose = 2
+    await act(async () => {
+      await result.current.create({ body: { text: 'maybe stored' } }).catch(() => undefined)
+      await result.current.create({ body: { text: 'drop me' } }).catch(() => undefined)
+    })
+    const [kept, dropped] = result.current.messages
+    expect([kept?.sendState, dropped?.sendState]).toEqual(['failed', 'failed'])
+    act(() => result.current.discard(dropped!.id))
+    expect(result.current.messages.map((m) => m.id)).toEqual([kept!.id])
+    await act(() => result.current.retry(kept!.id))
+    expect(result.current.messages).toHaveLength(1)
+    expect(result.current.messages[0]).toMatchObject({
+      id: kept!.id,
+      body: { text: 'maybe stored' },
+    })
+    expect(result.current.messages[0]?.pending).toBeUndefined()
+    const stored = (await alice.messages('h-lost').list()).messages
+    expect(stored.map((m) => m.body)).toEqual([{ text: 'maybe stored' }, { text: 'drop me' }])
+  })
+
   it('edit, react and delete are reflected', async () => {
     await alice.messages('h-edit').create({ id: 'e1', body: { text: 'first' } })
     await alice.messages('h-edit').create({ id: 'e2', body: { text: 'second' } })

@@ -71,8 +71,11 @@ function routeKey(frame: ServerFrame): string | undefined {
  * The socket behind `client.subscribe`: opened on the first subscription, closed
  * `idleCloseMs` after the last; reconnects with exponential backoff and jitter, and each
  * channel then subscribes again from the last change it received. Credentials travel as
- * query parameters (browsers cannot set WebSocket headers); after a socket that never opened,
- * a `getUserSignature` signature is fetched again, since an expired one looks the same.
+ * query parameters (browsers cannot set WebSocket headers). A socket that never opened says
+ * nothing about why (a refused signature and a server that is down look the same), so the
+ * next attempt goes with the signature held, unless it is known to have expired (the
+ * credentials renew an expiring signature ahead of its expiry); throwing away a valid one
+ * while the server is down would leave every request without credentials.
  */
 export function createRealtimeConnection(
   transport: Transport,
@@ -105,11 +108,9 @@ export function createRealtimeConnection(
   async function connect(): Promise<void> {
     reconnectTimer = undefined
     connecting = true
-    let generation = 0
     let ws: WebSocketLike
     try {
       const auth = await transport.auth.headers()
-      generation = auth.generation
       ws = new WebSocketImpl(webSocketUrl(transport.baseUrl, toQueryCredentials(auth.headers)))
     } catch {
       return scheduleReconnect(undefined)
@@ -118,7 +119,6 @@ export function createRealtimeConnection(
     }
     if (channels.size === 0 || status === 'closed') return ws.close(NORMAL_CLOSE)
     socket = ws
-    let opened = false
     const giveUp = setTimeout(() => {
       if (socket !== ws) return
       ws.onclose?.({ code: 1006, reason: 'open timeout' })
@@ -127,7 +127,6 @@ export function createRealtimeConnection(
     }, openTimeoutMs)
     ws.onopen = () => {
       clearTimeout(giveUp)
-      opened = true
       failures = 0
       setStatus('open')
       for (const channel of [...channels.values()]) channel.resubscribe()
@@ -148,7 +147,6 @@ export function createRealtimeConnection(
       if (socket !== ws) return
       socket = undefined
       for (const channel of [...channels.values()]) channel.disconnected()
-      if (!opened) void transport.auth.refresh(generation).catch(() => false)
       scheduleReconnect(event.code)
     }
   }

@@ -1,35 +1,26 @@
 import type { ProgressDBClient } from '../client.js'
-import { newClientId } from '../client-id.js'
-import { toProgressDBError, type ProgressDBError } from '../errors.js'
+import { toProgressDBError } from '../errors.js'
 import type { ChatEvent } from '@progressdb/protocol'
 import type { ChatBody, Message, MessagePatch, NewMessage } from '../message-types.js'
-import type { MessagesClient } from '../messages-client.js'
-import { applyMessageEvent, upsertMessage, type LiveMessages } from './live-messages.js'
+import { applyMessageEvent, upsertMessage } from './live-messages.js'
 import { createLiveFirstLoad } from './live-first-load.js'
 import { createLiveThread } from './live-thread.js'
-import { merge, optimisticMessage, type StoreMessage } from './message-list.js'
+import { merge } from './message-list.js'
 import {
-  createObservableState,
-  type ObservableState,
-  type ReadableStore,
-} from './observable-state.js'
+  apply,
+  fail,
+  patch,
+  reachedServer,
+  type Messages,
+  type MessagesSnapshot,
+  type StoreContext,
+} from './messages-context.js'
+import { createObservableState, type ReadableStore } from './observable-state.js'
+import { afterReachingServer } from './store-error.js'
+import { createUnsentMessages } from './unsent-messages.js'
 
-export type { StoreMessage } from './message-list.js'
-
-export interface MessagesSnapshot<TBody = ChatBody> {
-  readonly threadId: string
-  /** Chronological; pending creates last. Unchanged messages keep their object identity. */
-  readonly messages: readonly StoreMessage<TBody>[]
-  /**
-   * True until the first page has arrived (or failed). A thread that does not exist yet
-   * loads as an empty one (no error): its first `create` makes it.
-   */
-  readonly loading: boolean
-  readonly loadingOlder: boolean
-  readonly hasOlder: boolean
-  /** The latest failure of any operation; cleared by the next success. */
-  readonly error: ProgressDBError | undefined
-}
+export type { SendState, StoreMessage } from './message-list.js'
+export type { MessagesSnapshot } from './messages-context.js'
 
 export interface MessagesStoreOptions {
   /** Messages per page (default 50). */
@@ -49,8 +40,24 @@ export interface MessagesStore<TBody = ChatBody> extends ReadableStore<MessagesS
   loadOlder: () => Promise<void>
   /** Appends messages newer than the newest loaded page (for a store that is not live). Never rejects. */
   loadNewer: () => Promise<void>
-  /** Optimistic: shows the message at once as `pending`, then the stored one; rolls back on error. */
+  /**
+   * Optimistic: shows the message at once (`pending`, `sendState: 'sending'`), then the
+   * stored one. A refusal (a 4xx) removes it again; an unknown outcome (no response, a
+   * timeout, a 5xx) keeps it as `sendState: 'failed'` with its client id until the stored
+   * message arrives, `retry` or `discard`. Either way the promise rejects with the error.
+   */
   create: (message: NewMessage<TBody>) => Promise<Message<TBody>>
+  /**
+   * Sends a failed create again with the same client id, so a message that was stored after
+   * all comes back once, never twice. Resolves with the stored message.
+   * @example await store.retry(m.id) // m.sendState === 'failed'
+   */
+  retry: (clientId: string) => Promise<Message<TBody>>
+  /**
+   * Drops a failed create from the list (only this store forgets it: if the lost create was
+   * stored after all, the message shows up when it arrives).
+   */
+  discard: (clientId: string) => void
   update: (messageId: string, patch: MessagePatch<TBody>) => Promise<Message<TBody>>
   /** Soft-deletes the message and drops it from the list. */
   remove: (messageId: string) => Promise<void>
@@ -62,39 +69,16 @@ export interface MessagesStore<TBody = ChatBody> extends ReadableStore<MessagesS
   ) => Promise<Message<TBody>>
 }
 
-/** What the store's operations share. */
-interface StoreContext<TBody> {
-  api: MessagesClient<TBody>
-  state: ObservableState<MessagesSnapshot<TBody>>
-  pageSize: number
-  /** The page cursors: before the oldest loaded page, after the newest. */
-  anchors: { before: string | null; after: string | null }
-  live: LiveMessages
-  /** Whether a page of the thread was ever read: until then, THREAD_NOT_FOUND means "new". */
-  seenThread: boolean
-}
+/**
+ * Who asked for a load: the user (`load()`), whose success clears any error, or the store
+ * itself (the first page, again once live), whose success ends only a transport error.
+ */
+type LoadCause = 'user' | 'store'
 
-type Messages<TBody> = readonly StoreMessage<TBody>[]
+const errorAfterLoad = <TBody>(s: MessagesSnapshot<TBody>, by: LoadCause) =>
+  by === 'user' ? undefined : afterReachingServer(s.error)
 
-const patch = <TBody>(ctx: StoreContext<TBody>, p: Partial<MessagesSnapshot<TBody>>) =>
-  ctx.state.set((s) => ({ ...s, ...p }))
-
-/** Applies a successful change to the list (and clears the last error). */
-const apply = <TBody>(ctx: StoreContext<TBody>, f: (list: Messages<TBody>) => Messages<TBody>) =>
-  ctx.state.set((s) => ({ ...s, messages: f(s.messages), error: undefined }))
-
-/** Records a failure in the snapshot and returns it as a ProgressDBError (to throw). */
-function fail<TBody>(
-  ctx: StoreContext<TBody>,
-  error: unknown,
-  p: Partial<MessagesSnapshot<TBody>> = {},
-) {
-  const e = toProgressDBError(error)
-  patch(ctx, { ...p, error: e })
-  return e
-}
-
-async function loadFirstPage<TBody>(ctx: StoreContext<TBody>): Promise<void> {
+async function loadFirstPage<TBody>(ctx: StoreContext<TBody>, by: LoadCause): Promise<void> {
   patch(ctx, { loading: true })
   // As of when the page is asked for: a create finishing meanwhile does not make its answer wrong.
   const seenThread = ctx.seenThread
@@ -111,14 +95,19 @@ async function loadFirstPage<TBody>(ctx: StoreContext<TBody>): Promise<void> {
       ),
       hasOlder: page.pagination.has_before,
       loading: false,
-      error: undefined,
+      error: errorAfterLoad(s, by),
     }))
   } catch (error) {
     const e = toProgressDBError(error)
     // A thread that does not exist yet is an empty one: its first create makes it (and the
     // store goes live then). Once the thread was seen, its disappearance is an error.
     if (e.code === 'THREAD_NOT_FOUND' && !seenThread)
-      patch(ctx, { hasOlder: false, loading: false, error: undefined })
+      ctx.state.set((s) => ({
+        ...s,
+        hasOlder: false,
+        loading: false,
+        error: errorAfterLoad(s, by),
+      }))
     else fail(ctx, e, { loading: false })
   }
 }
@@ -139,33 +128,13 @@ async function loadOlderPage<TBody>(ctx: StoreContext<TBody>): Promise<void> {
 }
 
 async function loadNewerPage<TBody>(ctx: StoreContext<TBody>): Promise<void> {
-  if (ctx.anchors.after === null) return loadFirstPage(ctx)
+  if (ctx.anchors.after === null) return loadFirstPage(ctx, 'user')
   try {
     const page = await ctx.api.list({ limit: ctx.pageSize, after: ctx.anchors.after })
     ctx.anchors.after = page.pagination.after_anchor
     apply(ctx, (list) => merge(list, page.messages))
   } catch (error) {
     fail(ctx, error)
-  }
-}
-
-/** Shows the message as pending, then the stored one (same id); removes it again on failure. */
-async function createOptimistically<TBody>(
-  ctx: StoreContext<TBody>,
-  author: string,
-  message: NewMessage<TBody>,
-): Promise<Message<TBody>> {
-  const withId = { ...message, id: message.id ?? newClientId('m') }
-  const optimistic = optimisticMessage(withId, ctx.api.threadId, author)
-  apply(ctx, (list) => [...list, optimistic])
-  try {
-    const stored = await ctx.api.create(withId)
-    ctx.seenThread = true
-    apply(ctx, (list) => upsertMessage(list, stored, ctx.live, 'always'))
-    return stored
-  } catch (error) {
-    ctx.state.set((s) => ({ ...s, messages: s.messages.filter((m) => m !== optimistic) }))
-    throw fail(ctx, error)
   }
 }
 
@@ -186,7 +155,8 @@ async function confirmed<TBody>(
 /**
  * The messages of one thread for a UI: the newest page first (chronological), older pages
  * prepended on demand without refetching or replacing what is shown, optimistic creates
- * reconciled by their client id. Works with `useSyncExternalStore`, or any `subscribe`.
+ * reconciled by their client id (a create whose outcome is unknown stays as
+ * `sendState: 'failed'` until the stored message arrives, `retry` or `discard`). Works with `useSyncExternalStore`, or any `subscribe`.
  * A thread that does not exist yet shows as empty (no error) until its first create makes
  * it; the store then goes live.
  *
@@ -202,7 +172,7 @@ export function createMessagesStore<TBody = ChatBody>(
 ): MessagesStore<TBody> {
   const live = options.live ?? client.realtime.available
   const firstLoad = createLiveFirstLoad<ChatEvent>(
-    () => loadFirstPage(ctx),
+    () => loadFirstPage(ctx, 'store'),
     (events) =>
       ctx.state.set((s) => ({
         ...s,
@@ -212,7 +182,10 @@ export function createMessagesStore<TBody = ChatBody>(
   const liveThread = live
     ? createLiveThread(client, threadId, {
         onEvents: firstLoad.changes,
-        onStatus: firstLoad.status,
+        onStatus: (status) => {
+          if (status === 'live') reachedServer(ctx)
+          firstLoad.status(status)
+        },
       })
     : undefined
   const ctx: StoreContext<TBody> = {
@@ -241,11 +214,12 @@ export function createMessagesStore<TBody = ChatBody>(
     ),
   }
   const { api, state } = ctx
+  const unsent = createUnsentMessages(ctx, client.userId)
   let olderInFlight: Promise<void> | undefined
   return {
     subscribe: state.subscribe,
     getSnapshot: state.getSnapshot,
-    load: () => loadFirstPage(ctx),
+    load: () => loadFirstPage(ctx, 'user'),
     loadOlder: () => {
       if (!state.get().hasOlder) return Promise.resolve()
       olderInFlight ??= loadOlderPage(ctx).finally(() => (olderInFlight = undefined))
@@ -254,7 +228,9 @@ export function createMessagesStore<TBody = ChatBody>(
     loadNewer: () => loadNewerPage(ctx),
     // The create may have created the thread: the subscription then starts over by itself
     // (see `client.onThreadCreated`), and so do the other stores of this thread.
-    create: (message) => createOptimistically(ctx, client.userId, message),
+    create: unsent.create,
+    retry: unsent.retry,
+    discard: unsent.discard,
     update: (messageId, change) => confirmed(ctx, () => api.update(messageId, change)),
     remove: async (messageId) => {
       try {

@@ -6,6 +6,7 @@ import type { ThreadListChange } from '../realtime/thread-list-channel.js'
 import { createLiveFirstLoad } from './live-first-load.js'
 import { createLiveThreadList } from './live-thread.js'
 import { createObservableState, type ReadableStore } from './observable-state.js'
+import { afterReachingServer } from './store-error.js'
 
 export interface ThreadsSnapshot {
   /** Newest first by the sort key. */
@@ -13,6 +14,11 @@ export interface ThreadsSnapshot {
   readonly loading: boolean
   readonly loadingOlder: boolean
   readonly hasOlder: boolean
+  /**
+   * The latest failure; cleared by the next success. A failure to reach the service
+   * (`NETWORK_ERROR`, `TIMEOUT`, `CREDENTIALS_UNAVAILABLE`, a 5xx) also clears once the live
+   * subscription is back.
+   */
   readonly error: ProgressDBError | undefined
 }
 
@@ -107,7 +113,15 @@ export function createThreadsStore(
   const liveList = live
     ? createLiveThreadList(client, {
         onThreads: (c) => firstLoad.changes([c]),
-        onStatus: firstLoad.status,
+        onStatus: (status) => {
+          // Heard from the server again: a transport error from the outage is over.
+          if (status === 'live')
+            state.set((s) => {
+              const error = afterReachingServer(s.error)
+              return error === s.error ? s : { ...s, error }
+            })
+          firstLoad.status(status)
+        },
       })
     : undefined
   const state = createObservableState<ThreadsSnapshot>(
