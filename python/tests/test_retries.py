@@ -201,3 +201,27 @@ def test_unsafe_writes_are_not_retried_after_a_503(
                 run(make_client(base_url=proxy.url))
             assert (unavailable.value.status, unavailable.value.code) == (503, "BAD_RESPONSE")
             assert _count(proxy, method, suffix) == 1, f"{method} {suffix}"
+
+
+def test_a_refusal_after_a_lost_answer_reports_the_unknown_outcome(
+    make_client: ClientFactory, server: ServerProcess, new_id: Callable[[str], str]
+) -> None:
+    """The first attempt was stored but its answer lost; the retries are refused (429). The
+    caller must hear "no response" (the message may exist), not "refused", or it would send
+    the message again under a new id: the rule @progressdb/js follows too."""
+    user, thread_id = new_id("u"), new_id("chat")
+
+    def decide(seen: Any, history: list[Any]) -> object:
+        posts = [s for s in history if s.method == "POST" and s.path.endswith("/messages")]
+        if seen.method != "POST" or not seen.path.endswith("/messages"):
+            return "forward"
+        return "drop" if len(posts) == 1 else 429
+
+    with fault_proxy(server.url, decide) as proxy:
+        db = make_client(base_url=proxy.url)
+        with pytest.raises(APIConnectionError) as unknown:
+            db.create_thread_message(thread_id, {"id": "m1", "body": "once"}, user_id=user)
+        assert unknown.value.code == "NETWORK_ERROR"
+        assert _count(proxy, "POST", "/messages") == 3
+    stored = make_client().list_thread_messages(thread_id, user_id=user)["messages"]
+    assert [m["id"] for m in stored] == ["m1"]

@@ -139,6 +139,34 @@ class ClientCore:
             return retry_after if retry_after <= MAX_RETRY_AFTER_S else None
         return None
 
+    def unknown_outcome(
+        self, call: Call[Any], outcome: Union[httpx.Response, httpx.TransportError]
+    ) -> Optional[ProgressDBError]:
+        """The error to report for this attempt of a write if a later attempt is refused.
+
+        No response, or a 502/503/504, leaves a write's outcome unknown: it may have been
+        applied. A later refusal (a 429, a 409) must not hide that, or a caller told "refused"
+        would send it again. Reads have no outcome to hide. Call before closing the response.
+        """
+        if call.method == "GET":
+            return None
+        if isinstance(outcome, httpx.TransportError):
+            return connection_error(outcome, self.secrets())
+        if outcome.status_code in _RETRY_STATUSES:
+            try:
+                self.result(call, outcome)
+            except ProgressDBError as error:
+                return error
+        return None
+
+    def final(
+        self, call: Call[T], response: httpx.Response, uncertain: Optional[ProgressDBError]
+    ) -> T:
+        """`result`, except that a refusal after an attempt of unknown outcome reports that."""
+        if uncertain is not None and 400 <= response.status_code < 500:
+            raise uncertain
+        return self.result(call, response)
+
     def result(self, call: Call[T], response: httpx.Response) -> T:
         """The parsed result of a final response, or the matching APIStatusError; a success
         that is not the API's JSON is a ProgressDBError with code `BAD_RESPONSE`."""

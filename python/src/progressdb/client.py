@@ -13,6 +13,7 @@ from ._calls import NOT_GIVEN, Actor, Call, FinalStatus, NotGiven
 from ._core import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_S, ClientCore, Durability, connection_error
 from ._pagination import Direction, EventWalk, MessageWalk, ThreadWalk, Walk
 from ._streaming import MessageStream, StreamCore
+from .errors import ProgressDBError
 from .models import (
     ChatEvent,
     EventPage,
@@ -111,15 +112,19 @@ class ProgressDB:
     def _send(self, call: Call[T]) -> T:
         request = self._http.build_request(**self._core.request_args(call))
         attempt = 0
+        # An attempt that may have been applied: reported over a later refusal.
+        uncertain: Optional[ProgressDBError] = None
         while True:
             outcome = self._attempt(request)
             if isinstance(outcome, httpx.Response):
                 delay = self._core.retry_delay(call, attempt, response=outcome)
                 if delay is None:
-                    return self._core.result(call, outcome)
+                    return self._core.final(call, outcome, uncertain)
+                uncertain = uncertain or self._core.unknown_outcome(call, outcome)
                 outcome.close()
             else:
                 delay = self._core.retry_delay(call, attempt, error=outcome)
+                uncertain = uncertain or self._core.unknown_outcome(call, outcome)
                 if delay is None:
                     # Raised outside the `except` block, so the original exception (whose text
                     # may quote a key) is kept neither as __cause__ nor as __context__.
