@@ -37,6 +37,8 @@ export function replayJournal(layout: LmdbLayout, dir: string, warn: (msg: strin
   let setAside: Segment[] = []
   /** Segments with something other than zeros after their records, said once a later one has records. */
   const damaged: string[] = []
+  /** The latest segment whose tail was not zeros: where a break found later most likely began. */
+  let damagedTail: { index: number; file: string; offset: number } | undefined
   for (const [index, segment] of segments.entries()) {
     const bytes = fs.readFileSync(segment.file)
     const { records, validBytes, offsets } = readRecords(bytes)
@@ -44,9 +46,15 @@ export function replayJournal(layout: LmdbLayout, dir: string, warn: (msg: strin
     for (const [i, record] of records.entries()) {
       if (record.seq <= last) continue
       if (record.seq !== last + 1) {
-        broke = { file: segment.file, offset: offsets[i]!, reason: `writes ${last + 1} to ${record.seq - 1} are missing before it` }
+        const missing = `writes ${last + 1} to ${record.seq - 1} are missing before byte ${offsets[i]} of ${segment.file}`
+        // Damage at the end of an earlier segment, seen as a torn tail there, is where they went.
+        broke = damagedTail
+          ? { file: damagedTail.file, offset: damagedTail.offset, reason: `it is damaged, and ${missing}` }
+          : { file: segment.file, offset: offsets[i]!, reason: missing }
         break
       }
+      // A record that follows on proves an earlier segment's damaged tail held nothing missing.
+      if (damagedTail && damagedTail.index !== index) damagedTail = undefined
       batch.push(record)
       ops += record.ops.length
       last = record.seq
@@ -61,10 +69,13 @@ export function replayJournal(layout: LmdbLayout, dir: string, warn: (msg: strin
       const beyond = findRecordAfter(bytes, validBytes, last)
       if (beyond)
         broke = { file: segment.file, offset: validBytes, reason: `it is damaged, with whole records after the damage (write ${beyond.seq} at byte ${beyond.offset})` }
-      else damaged.push(`journal segment ${segment.file} is damaged after byte ${validBytes}; later records of it are skipped`)
+      else {
+        damaged.push(`journal segment ${segment.file} is damaged after byte ${validBytes}; later records of it are skipped`)
+        damagedTail = { index, file: segment.file, offset: validBytes }
+      }
     }
     if (broke) {
-      setAside = segments.slice(index)
+      setAside = segments.slice(broke.file === damagedTail?.file ? damagedTail.index : index)
       break
     }
   }

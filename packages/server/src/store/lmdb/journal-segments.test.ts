@@ -136,7 +136,30 @@ describe('journal segments', () => {
     const warnings: string[] = []
     expect(replayJournal(layout, journal, (msg) => warnings.push(msg))).toBe(3)
     expect(layout.tables.live.get(['t', 7])).toBeUndefined()
-    expect(warnings.find((w) => w.startsWith('THE JOURNAL IS DAMAGED'))).toContain('writes 4 to 6 are missing before it')
+    expect(warnings.find((w) => w.startsWith('THE JOURNAL IS DAMAGED'))).toContain(`writes 4 to 6 are missing before byte 0 of ${segmentFile(journal, 7)}`)
+    void layout.root.close()
+  })
+
+  it('names and keeps a segment whose last record is damaged when the next one shows writes missing', () => {
+    const dir = tempDir()
+    const journal = path.join(dir, 'journal')
+    fs.mkdirSync(journal)
+    // Records 1-4 with the last one's checksum broken, then a segment that starts at 5.
+    const first = Buffer.from(records(1, 4))
+    const fourth = readRecords(first).offsets[3]!
+    first[fourth + 4] = first[fourth + 4]! ^ 0xff
+    fs.writeFileSync(segmentFile(journal, 1), first)
+    fs.writeFileSync(segmentFile(journal, 5), records(5, 6))
+    const layout = openLmdbLayout(dir)
+    const warnings: string[] = []
+    expect(replayJournal(layout, journal, (msg) => warnings.push(msg))).toBe(3)
+    const damage = warnings.find((w) => w.startsWith('THE JOURNAL IS DAMAGED'))
+    expect(damage).toContain(`byte ${fourth} of ${segmentFile(journal, 1)}`)
+    expect(damage).toContain('writes 4 to 4 are missing')
+    const aside = fs.readdirSync(journal).filter((name) => name.startsWith('damaged-'))
+    expect(fs.readdirSync(path.join(journal, aside[0]!)).sort()).toEqual(
+      [segmentFile(journal, 1), segmentFile(journal, 5)].map((file) => path.basename(file)),
+    )
     void layout.root.close()
   })
 })

@@ -21,6 +21,20 @@ export interface LmdbWriter {
   close(): Promise<void>
 }
 
+/** How long a closing direct writer waits for LMDB's last flush, and then for its close. */
+const CLOSE_FLUSH_WAIT_MS = 5_000
+
+/** Whether `promise` settles (either way) within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)))
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 /**
  * Writes straight into LMDB: each write is a child transaction of lmdb-js's next batched
  * commit (group commit), acknowledged at commit (`fast`) or once flushed (`safe`). Used when
@@ -53,9 +67,12 @@ export function createDirectWriter(
     },
     settle: async () => {},
     close: async () => {
-      await layout.root.flushed
+      // After a refused commit (a full disk) lmdb-js's flush promise may never settle: closing
+      // waits for it a while, not for ever, so a stop signal still stops the process.
+      if (!(await settlesWithin(layout.root.flushed, CLOSE_FLUSH_WAIT_MS)))
+        warn('the last LMDB flush did not finish while closing; what it held was acknowledged at commit, or refused')
       claim.release()
-      await layout.root.close()
+      if (!(await settlesWithin(layout.root.close(), CLOSE_FLUSH_WAIT_MS))) warn('LMDB did not close in time')
     },
   }
 }
