@@ -23,6 +23,24 @@ function records(from: number, to: number): Uint8Array {
   return buffer.take()
 }
 
+/** A journal directory holding `segments` (number and bytes), and an LMDB store to replay it into. */
+function journalWith(segments: [number, Uint8Array][]) {
+  const dir = tempDir()
+  const journal = path.join(dir, 'journal')
+  fs.mkdirSync(journal)
+  for (const [number, bytes] of segments) fs.writeFileSync(segmentFile(journal, number), bytes)
+  const layout = openLmdbLayout(dir)
+  const warnings: string[] = []
+  const replay = () => replayJournal(layout, journal, (msg) => warnings.push(msg))
+  const damage = () => warnings.find((w) => w.startsWith('THE JOURNAL IS DAMAGED'))
+  const setAside = () => {
+    const aside = fs.readdirSync(journal).filter((name) => name.startsWith('damaged-'))
+    expect(aside).toHaveLength(1)
+    return fs.readdirSync(path.join(journal, aside[0]!)).sort()
+  }
+  return { journal, layout, replay, damage, setAside }
+}
+
 describe('journal segments', () => {
   it('starts a segment from a zero-filled spare made under its name, and a plain file otherwise', async () => {
     const dir = tempDir()
@@ -97,69 +115,42 @@ describe('journal segments', () => {
   })
 
   it('stops replay at damage with whole records after it, applies only the unbroken run, and sets the rest aside', () => {
-    const dir = tempDir()
-    const journal = path.join(dir, 'journal')
-    fs.mkdirSync(journal)
     // Records 1-5 with a byte of record 3 flipped, then a segment of records 6-8.
     const first = Buffer.from(records(1, 5))
     const third = readRecords(first).offsets[2]!
     first[third + 20] = first[third + 20]! ^ 0xff
-    fs.writeFileSync(segmentFile(journal, 1), first)
-    fs.writeFileSync(segmentFile(journal, 6), records(6, 8))
-    const layout = openLmdbLayout(dir)
-    const warnings: string[] = []
-    expect(replayJournal(layout, journal, (msg) => warnings.push(msg))).toBe(2)
-    expect(layout.tables.live.get(['t', 2])).toBe('v2')
-    for (const seq of [3, 4, 6, 8]) expect(layout.tables.live.get(['t', seq])).toBeUndefined()
-    const damage = warnings.find((w) => w.startsWith('THE JOURNAL IS DAMAGED'))
-    expect(damage).toContain(`byte ${third} of ${segmentFile(journal, 1)}`)
-    expect(damage).toContain('whole records after the damage (write 4')
-    expect(damage).toContain('LMDB holds every write up to 2')
+    const j = journalWith([[1, first], [6, records(6, 8)]])
+    expect(j.replay()).toBe(2)
+    expect(j.layout.tables.live.get(['t', 2])).toBe('v2')
+    for (const seq of [3, 4, 6, 8]) expect(j.layout.tables.live.get(['t', seq])).toBeUndefined()
+    expect(j.damage()).toContain(`byte ${third} of ${segmentFile(j.journal, 1)}`)
+    expect(j.damage()).toContain('whole records after the damage (write 4')
+    expect(j.damage()).toContain('LMDB holds every write up to 2')
     // Kept for inspection, out of the way of the next start.
-    expect(listSegments(journal)).toEqual([])
-    const aside = fs.readdirSync(journal).filter((name) => name.startsWith('damaged-'))
-    expect(aside).toHaveLength(1)
-    expect(fs.readdirSync(path.join(journal, aside[0]!)).sort()).toEqual(
-      [segmentFile(journal, 1), segmentFile(journal, 6)].map((file) => path.basename(file)),
-    )
-    void layout.root.close()
+    expect(listSegments(j.journal)).toEqual([])
+    expect(j.setAside()).toEqual([1, 6].map((n) => path.basename(segmentFile(j.journal, n))))
+    void j.layout.root.close()
   })
 
   it('does not apply a segment whose records do not follow on from the last one applied', () => {
-    const dir = tempDir()
-    const journal = path.join(dir, 'journal')
-    fs.mkdirSync(journal)
     // Records 1-3, then a segment that starts at 7: 4 to 6 are missing (a lost segment).
-    fs.writeFileSync(segmentFile(journal, 1), records(1, 3))
-    fs.writeFileSync(segmentFile(journal, 7), records(7, 9))
-    const layout = openLmdbLayout(dir)
-    const warnings: string[] = []
-    expect(replayJournal(layout, journal, (msg) => warnings.push(msg))).toBe(3)
-    expect(layout.tables.live.get(['t', 7])).toBeUndefined()
-    expect(warnings.find((w) => w.startsWith('THE JOURNAL IS DAMAGED'))).toContain(`writes 4 to 6 are missing before byte 0 of ${segmentFile(journal, 7)}`)
-    void layout.root.close()
+    const j = journalWith([[1, records(1, 3)], [7, records(7, 9)]])
+    expect(j.replay()).toBe(3)
+    expect(j.layout.tables.live.get(['t', 7])).toBeUndefined()
+    expect(j.damage()).toContain(`writes 4 to 6 are missing before byte 0 of ${segmentFile(j.journal, 7)}`)
+    void j.layout.root.close()
   })
 
   it('names and keeps a segment whose last record is damaged when the next one shows writes missing', () => {
-    const dir = tempDir()
-    const journal = path.join(dir, 'journal')
-    fs.mkdirSync(journal)
     // Records 1-4 with the last one's checksum broken, then a segment that starts at 5.
     const first = Buffer.from(records(1, 4))
     const fourth = readRecords(first).offsets[3]!
     first[fourth + 4] = first[fourth + 4]! ^ 0xff
-    fs.writeFileSync(segmentFile(journal, 1), first)
-    fs.writeFileSync(segmentFile(journal, 5), records(5, 6))
-    const layout = openLmdbLayout(dir)
-    const warnings: string[] = []
-    expect(replayJournal(layout, journal, (msg) => warnings.push(msg))).toBe(3)
-    const damage = warnings.find((w) => w.startsWith('THE JOURNAL IS DAMAGED'))
-    expect(damage).toContain(`byte ${fourth} of ${segmentFile(journal, 1)}`)
-    expect(damage).toContain('writes 4 to 4 are missing')
-    const aside = fs.readdirSync(journal).filter((name) => name.startsWith('damaged-'))
-    expect(fs.readdirSync(path.join(journal, aside[0]!)).sort()).toEqual(
-      [segmentFile(journal, 1), segmentFile(journal, 5)].map((file) => path.basename(file)),
-    )
-    void layout.root.close()
+    const j = journalWith([[1, first], [5, records(5, 6)]])
+    expect(j.replay()).toBe(3)
+    expect(j.damage()).toContain(`byte ${fourth} of ${segmentFile(j.journal, 1)}`)
+    expect(j.damage()).toContain('writes 4 to 4 are missing')
+    expect(j.setAside()).toEqual([1, 5].map((n) => path.basename(segmentFile(j.journal, n))))
+    void j.layout.root.close()
   })
 })
