@@ -406,21 +406,19 @@ def finalize_message(
     return Call("POST", path, _message, actor, json=payload, has_body=True, writes=True)
 
 
+def _set_like_write(
+    method: str, path: str, parse: Callable[[Any], T], actor: Actor, body: Mapping[str, Any]
+) -> Call[T]:
+    """A write whose repeat changes nothing (it sets a state, it does not add one), so it is
+    safe to resend after an unknown outcome: reactions, read markers, participants."""
+    return Call(method, path, parse, actor, json=body, has_body=True, retry_safe=True, writes=True)
+
+
 def set_reaction(
     actor: Actor, thread_id: str, message_id: str, emoji: str, *, present: bool
 ) -> Call[Message]:
     path = f"{_message_path(thread_id, message_id)}/reactions"
-    method = "POST" if present else "DELETE"
-    return Call(
-        method,
-        path,
-        _message,
-        actor,
-        json={"emoji": emoji},
-        has_body=True,
-        retry_safe=True,
-        writes=True,
-    )
+    return _set_like_write("POST" if present else "DELETE", path, _message, actor, {"emoji": emoji})
 
 
 # --- participants and read markers ----------------------------------------------------------
@@ -435,16 +433,8 @@ def add_participant(
     actor: Actor, thread_id: str, participant_id: str, *, role: Optional[ParticipantRole]
 ) -> Call[list[Participant]]:
     body = _compact(user_id=participant_id, role=role if role is not None else NOT_GIVEN)
-    path = f"{_thread_path(thread_id)}/participants"
-    return Call(
-        "POST",
-        path,
-        _participants,
-        actor,
-        json=body,
-        has_body=True,
-        retry_safe=True,
-        writes=True,
+    return _set_like_write(
+        "POST", f"{_thread_path(thread_id)}/participants", _participants, actor, body
     )
 
 
@@ -458,16 +448,7 @@ def remove_participant(
 
 def mark_read(actor: Actor, thread_id: str, message_id: str) -> Call[Thread]:
     path = f"{_thread_path(thread_id)}/read"
-    return Call(
-        "POST",
-        path,
-        _thread,
-        actor,
-        json={"message_id": message_id},
-        has_body=True,
-        retry_safe=True,
-        writes=True,
-    )
+    return _set_like_write("POST", path, _thread, actor, {"message_id": message_id})
 
 
 # --- backend and admin ----------------------------------------------------------------------

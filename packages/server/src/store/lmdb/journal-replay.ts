@@ -35,14 +35,14 @@ export function replayJournal(layout: LmdbLayout, dir: string, warn: (msg: strin
   let replayed = 0
   let broke: Break | undefined
   let setAside: Segment[] = []
-  /** Segments with something other than zeros after their records, said once a later one has records. */
-  const damaged: string[] = []
-  /** The latest segment whose tail was not zeros: where a break found later most likely began. */
+  /**
+   * The latest segment whose tail was not zeros: where a break found later began, or, once a
+   * later record follows on, damage that lost nothing (then said as a warning).
+   */
   let damagedTail: { index: number; file: string; offset: number } | undefined
   for (const [index, segment] of segments.entries()) {
     const bytes = fs.readFileSync(segment.file)
     const { records, validBytes, offsets } = readRecords(bytes)
-    if (records.length > 0) for (const message of damaged.splice(0)) warn(message)
     for (const [i, record] of records.entries()) {
       if (record.seq <= last) continue
       if (record.seq !== last + 1) {
@@ -54,7 +54,10 @@ export function replayJournal(layout: LmdbLayout, dir: string, warn: (msg: strin
         break
       }
       // A record that follows on proves an earlier segment's damaged tail held nothing missing.
-      if (damagedTail && damagedTail.index !== index) damagedTail = undefined
+      if (damagedTail && damagedTail.index !== index) {
+        warn(`journal segment ${damagedTail.file} is damaged after byte ${damagedTail.offset}; nothing in it was missing`)
+        damagedTail = undefined
+      }
       batch.push(record)
       ops += record.ops.length
       last = record.seq
@@ -69,10 +72,7 @@ export function replayJournal(layout: LmdbLayout, dir: string, warn: (msg: strin
       const beyond = findRecordAfter(bytes, validBytes, last)
       if (beyond)
         broke = { file: segment.file, offset: validBytes, reason: `it is damaged, with whole records after the damage (write ${beyond.seq} at byte ${beyond.offset})` }
-      else {
-        damaged.push(`journal segment ${segment.file} is damaged after byte ${validBytes}; later records of it are skipped`)
-        damagedTail = { index, file: segment.file, offset: validBytes }
-      }
+      else damagedTail = { index, file: segment.file, offset: validBytes }
     }
     if (broke) {
       setAside = segments.slice(broke.file === damagedTail?.file ? damagedTail.index : index)

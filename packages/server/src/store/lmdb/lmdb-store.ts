@@ -152,8 +152,8 @@ class LmdbStore implements ChatStore {
       const seq = this.layout.messageIds.get([threadId, id])
       // A hard-deleted message leaves its id behind with its seq negated (lmdb-layout.ts).
       if (seq !== undefined && seq < 0) (purgedIds ??= new Set()).add(id)
-      const bytes = seq !== undefined && seq > 0 ? this.layout.messages.get([threadId, seq]) : undefined
-      if (bytes) messages.set(id, decodeMessage(this.codec, threadId, bytes))
+      const message = this.messageAt(threadId, seq)
+      if (message) messages.set(id, message)
     }
     const readMarkers = new Map<string, ReadMarkerRecord>()
     for (const user of needs.readers ?? []) {
@@ -178,7 +178,11 @@ class LmdbStore implements ChatStore {
   }
 
   private readMessage(threadId: string, messageId: string): MessageRecord | undefined {
-    const seq = this.layout.messageIds.get([threadId, messageId])
+    return this.messageAt(threadId, this.layout.messageIds.get([threadId, messageId]))
+  }
+
+  /** The message at a seq from the id index (none for a missing or purged id's). */
+  private messageAt(threadId: string, seq: number | undefined): MessageRecord | undefined {
     if (seq === undefined || seq < 0) return undefined
     const bytes = this.layout.messages.get([threadId, seq])
     return bytes ? decodeMessage(this.codec, threadId, bytes) : undefined
