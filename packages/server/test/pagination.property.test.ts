@@ -96,6 +96,26 @@ function checkWalk(model: MessageModel, direction: 'older' | 'newer', w: Walk) {
   expect(missing, 'messages live throughout the walk that no page returned').toEqual([])
 }
 
+/**
+ * The page around an anchor the model expects: the anchor (when live) with `(limit - 1) / 2`
+ * older messages and the rest newer, the side that runs short leaving its room to the other.
+ */
+function expectedAnchorPage(model: MessageModel, anchor: string, limit: number) {
+  const live = model.liveIds()
+  const anchorSeq = model.seqOf.get(anchor)!
+  const olderAvailable = live.filter((id) => model.seqOf.get(id)! < anchorSeq).length
+  const anchorLive = model.state.get(anchor) === 'live' ? 1 : 0
+  const newerAvailable = live.length - olderAvailable - anchorLive
+  const room = limit - anchorLive
+  const newer = Math.min(newerAvailable, room - Math.min(olderAvailable, Math.floor((limit - 1) / 2)))
+  const older = Math.min(olderAvailable, room - newer)
+  return {
+    ids: live.slice(olderAvailable - older, olderAvailable + anchorLive + newer),
+    has_before: older < olderAvailable,
+    has_after: newer < newerAvailable,
+  }
+}
+
 describe('message pagination under concurrent mutation', () => {
   let t: TestServer
   let run = 0
@@ -132,6 +152,44 @@ describe('message pagination under concurrent mutation', () => {
           }
           const w = await walk(client, model, direction, limit, first, steps)
           checkWalk(model, direction, w)
+        }),
+        { numRuns: RUNS },
+      )
+    },
+    20_000 + RUNS * 1_000,
+  )
+
+  it(
+    'answers an anchor page with the messages around it, whatever was deleted near it or at the ends',
+    async () => {
+      const input = fc.record({
+        initial: fc.integer({ min: 1, max: 40 }),
+        mutations: fc.array(mutation, { maxLength: 25 }),
+        anchors: fc.array(fc.record({ pick: fc.nat(1000), limit: fc.integer({ min: 1, max: 12 }) }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+      })
+      await fc.assert(
+        fc.asyncProperty(input, async ({ initial, mutations, anchors }) => {
+          const client = t.backend('anchor-pager')
+          const model = createMessageModel(client, `anchor-${run++}`)
+          for (let i = 0; i < initial; i++) await model.create()
+          for (const m of mutations) await model.apply(m)
+          for (const { pick, limit } of anchors) {
+            // Any message that ever existed, deleted or not, can be the anchor.
+            const anchor = model.order[pick % model.order.length]!
+            const page = await client.get(`${model.base}?limit=${limit}&anchor=${anchor}`)
+            expect(page.status, page.text).toBe(200)
+            const expected = expectedAnchorPage(model, anchor, limit)
+            const what = `anchor ${anchor} (${model.state.get(anchor)}), limit ${limit}`
+            expect(page.body.messages.map((m: { id: string }) => m.id), what).toEqual(expected.ids)
+            expect(page.body.pagination, what).toMatchObject({
+              has_before: expected.has_before,
+              has_after: expected.has_after,
+              count: expected.ids.length,
+            })
+          }
         }),
         { numRuns: RUNS },
       )

@@ -84,16 +84,26 @@ type Scan = (direction: Direction, fromSeq: number | undefined, n: number) => Pr
 /**
  * The anchor message (when visible) with about half a page on each side of it; near an end of
  * the thread, the side that runs short leaves its share to the other, so the page stays full.
+ * Each side is read for its share (and one more, to tell whether the page ends there); the
+ * older side reads on only when the newer one ran short, so a page reads about `limit` messages,
+ * not two pages' worth.
  */
 async function anchorPage(scan: Scan, seq: number, limit: number) {
-  const withAnchor = await scan('older', seq + 1, limit + 1)
+  const olderShare = Math.floor((limit - 1) / 2)
+  const withAnchor = await scan('older', seq + 1, olderShare + 2)
   const anchorVisible = withAnchor[0]?.seq === seq
   const middle = anchorVisible ? [withAnchor[0]!] : []
-  const older = anchorVisible ? withAnchor.slice(1) : withAnchor
+  let older = anchorVisible ? withAnchor.slice(1) : withAnchor
   const room = limit - middle.length
-  const newer = await scan('newer', seq, room + 1)
-  const newerCount = Math.min(newer.length, room - Math.min(older.length, Math.floor((limit - 1) / 2)))
-  const olderCount = Math.min(older.length, room - newerCount)
+  const newerWanted = room - Math.min(older.length, olderShare)
+  const newer = await scan('newer', seq, newerWanted + 1)
+  const newerCount = Math.min(newer.length, newerWanted)
+  // The newer side ran short: the older side takes its room, read on from where it stopped.
+  const olderWanted = room - newerCount
+  const olderExhausted = withAnchor.length < olderShare + 2
+  if (!olderExhausted && older.length <= olderWanted)
+    older = older.concat(await scan('older', older[older.length - 1]!.seq, olderWanted + 1 - older.length))
+  const olderCount = Math.min(older.length, olderWanted)
   return {
     items: [...older.slice(0, olderCount).reverse(), ...middle, ...newer.slice(0, newerCount)],
     hasBefore: older.length > olderCount,

@@ -50,8 +50,9 @@ const QUOTE = 0x22
  */
 function idEndOf(json: Uint8Array): number {
   if (!bytesAt(json, 0, ID_PREFIX)) return -1
-  const end = json.indexOf(QUOTE, ID_PREFIX.length)
-  return end >= 0 && bytesAt(json, end + 1, NEXT_FIELD) ? end : -1
+  let end = ID_PREFIX.length
+  while (end < json.length && json[end] !== QUOTE) end++
+  return end < json.length && bytesAt(json, end + 1, NEXT_FIELD) ? end : -1
 }
 
 /** Whether `bytes` holds `pattern` at `offset` (a short pattern: a loop beats a native call). */
@@ -80,7 +81,7 @@ export function wireJsonOf(record: MessageRecord): Buffer | undefined {
   const plain = encodedJson.get(record)
   if (!plain) return undefined
   const end = idEndOf(plain)
-  return end < 0 ? undefined : withKey(plain, end, record.id)
+  return end < 0 ? undefined : withKey(plain, end)
 }
 
 /**
@@ -91,14 +92,31 @@ export function toWireJson(record: MessageRecord): Buffer {
   return wireJsonOf(record) ?? Buffer.from(JSON.stringify(toWireMessage(record)))
 }
 
+/** What goes between a stored message's id and the rest: the wire JSON's `key`, then its id again. */
+const KEY_FIELD = Buffer.from('","key":"')
+
+/** How many bytes splicing `key` in adds to a stored message whose id ends at `idEnd`. */
+const keyFieldBytes = (idEnd: number) => KEY_FIELD.length + idEnd - ID_PREFIX.length
+
 /** `stored` (one copy) with `,"key":"<id>"` spliced in after the id, which ends at `idEnd`. */
-function withKey(stored: Uint8Array, idEnd: number, id: string): Buffer {
-  const key = `","key":"${id}`
-  const json = Buffer.allocUnsafe(stored.length + key.length)
-  json.set(stored.subarray(0, idEnd), 0)
-  json.write(key, idEnd, 'latin1')
-  json.set(stored.subarray(idEnd), idEnd + key.length)
+function withKey(stored: Uint8Array, idEnd: number): Buffer {
+  const json = Buffer.allocUnsafe(stored.length + keyFieldBytes(idEnd))
+  spliceKey(json, 0, stored, idEnd)
   return json
+}
+
+/**
+ * Writes the wire JSON of `stored` into `target` at `at`: one copy of the stored bytes, then
+ * the tail moved up and `","key":"<id>` written into the gap, the id copied from the bytes just
+ * written. No view, string or buffer per message beyond the one copy (a page does this fifty
+ * times: docs/performance.md, session 16).
+ */
+function spliceKey(target: Buffer, at: number, stored: Uint8Array, idEnd: number): void {
+  const inserted = keyFieldBytes(idEnd)
+  target.set(stored, at)
+  target.copyWithin(at + idEnd + inserted, at + idEnd, at + stored.length)
+  target.set(KEY_FIELD, at + idEnd)
+  target.copyWithin(at + idEnd + KEY_FIELD.length, at + ID_PREFIX.length, at + idEnd)
 }
 
 export function decodeMessage(codec: RecordCodec, threadId: string, bytes: Uint8Array): MessageRecord {
@@ -116,7 +134,62 @@ export interface MessageJson {
   json: Buffer
 }
 
-export function decodeMessageJson(codec: RecordCodec, threadId: string, seq: number, bytes: Uint8Array): MessageJson {
+/**
+ * Where the messages of one page are copied out of the store: chunks of a page's size, filled
+ * in turn and never reused, so each message's JSON is a view of a chunk, valid as long as the
+ * page is held. One allocation per chunk instead of a buffer per message.
+ */
+export class MessageJsonArena {
+  private chunk: Buffer | undefined
+  private used = 0
+
+  /** `expected`: how many messages the page will likely hold (sizes its first chunk). */
+  constructor(private readonly expected: number) {}
+
+  /** A chunk with `bytes` free at `this.used` (a new one when the current one is full). */
+  private room(bytes: number): Buffer {
+    if (this.chunk && this.used + bytes <= this.chunk.length) return this.chunk
+    const size = Math.max(bytes, Math.min(ARENA_CHUNK_MAX, this.expected * ARENA_MESSAGE_BYTES))
+    this.chunk = Buffer.allocUnsafeSlow(size)
+    this.used = 0
+    return this.chunk
+  }
+
+  /** The wire JSON of a stored message in the current layout (its id ending at `idEnd`). */
+  add(seq: number, stored: Uint8Array, idEnd: number): MessageJson {
+    const size = stored.length + keyFieldBytes(idEnd)
+    const chunk = this.room(size)
+    const at = this.used
+    spliceKey(chunk, at, stored, idEnd)
+    this.used += size
+    return new SplicedMessageJson(seq, chunk.subarray(at, at + size), idEnd - ID_PREFIX.length)
+  }
+}
+
+/** A first chunk's room per expected message (a 1 KB body stores as ~1.4 KB), and a chunk's most. */
+const ARENA_MESSAGE_BYTES = 2048
+const ARENA_CHUNK_MAX = 128 << 10
+
+/** A message's wire JSON in an arena; its id is read from the JSON when asked (a page asks twice). */
+class SplicedMessageJson implements MessageJson {
+  constructor(
+    readonly seq: number,
+    readonly json: Buffer,
+    private readonly idLength: number,
+  ) {}
+
+  get id(): string {
+    return this.json.toString('latin1', ID_PREFIX.length, ID_PREFIX.length + this.idLength)
+  }
+}
+
+export function decodeMessageJson(
+  codec: RecordCodec,
+  threadId: string,
+  seq: number,
+  bytes: Uint8Array,
+  arena: MessageJsonArena,
+): MessageJson {
   const stored = codec.openBytes(threadId, bytes)
   const end = idEndOf(stored)
   if (end < 0) {
@@ -124,7 +197,5 @@ export function decodeMessageJson(codec: RecordCodec, threadId: string, seq: num
     const record = decodeMessage(codec, threadId, bytes)
     return { seq, id: record.id, json: toWireJson(record) }
   }
-  const id = Buffer.from(stored.buffer, stored.byteOffset + ID_PREFIX.length, end - ID_PREFIX.length).toString('latin1')
-  // One copy out of the store's buffer.
-  return { seq, id, json: withKey(stored, end, id) }
+  return arena.add(seq, stored, end)
 }

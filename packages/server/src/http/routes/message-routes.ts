@@ -15,10 +15,26 @@ import type { RouteDeps } from './route-deps.js'
 
 const MESSAGES = '/frontend/v1/threads/:threadId/messages'
 const MESSAGES_OPEN = Buffer.from('{"messages":[')
-const COMMA = Buffer.from(',')
 const MESSAGE_OPEN = Buffer.from('{"message":')
 const CLOSE = Buffer.from('}')
 const MESSAGE = `${MESSAGES}/:messageId`
+const COMMA = 0x2c
+
+/** `open`, the items' JSON separated by commas, then `close`: one buffer, each byte copied once. */
+function joinJson(open: Buffer, items: readonly { json: Buffer }[], close: Buffer): Buffer {
+  let size = open.length + close.length + Math.max(0, items.length - 1)
+  for (const item of items) size += item.json.length
+  const out = Buffer.allocUnsafe(size)
+  out.set(open, 0)
+  let at = open.length
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) out[at++] = COMMA
+    out.set(items[i]!.json, at)
+    at += items[i]!.json.length
+  }
+  out.set(close, at)
+  return out
+}
 
 export function messageRoutes({ chat }: RouteDeps): Route[] {
   return [
@@ -46,13 +62,8 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
           includeEphemeral: boolParam(query, 'include_ephemeral'),
         })
         // The stored messages are wire JSON already: spliced in, not parsed and re-serialised.
-        const parts: Buffer[] = [MESSAGES_OPEN]
-        for (const [i, m] of page.messages.entries()) {
-          if (i > 0) parts.push(COMMA)
-          parts.push(m.json)
-        }
-        parts.push(Buffer.from(`],"pagination":${JSON.stringify(page.pagination)}}`))
-        return { status: 200, raw: { contentType: JSON_CONTENT_TYPE, text: Buffer.concat(parts) } }
+        const close = Buffer.from(`],"pagination":${JSON.stringify(page.pagination)}}`)
+        return { status: 200, raw: { contentType: JSON_CONTENT_TYPE, text: joinJson(MESSAGES_OPEN, page.messages, close) } }
       },
     }),
     route<CreateMessageRequest>({

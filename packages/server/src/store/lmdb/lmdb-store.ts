@@ -11,7 +11,7 @@ import type {
   ThreadRangeQuery,
   ThreadSnapshot,
 } from '../chat-store.js'
-import { decodeMessage, decodeMessageJson, type MessageJson } from '../message-json.js'
+import { decodeMessage, decodeMessageJson, MessageJsonArena, type MessageJson } from '../message-json.js'
 import { createJsonCodec, type RecordCodec } from '../record-codec.js'
 import type { WebhookStore } from '../webhook-store.js'
 import type {
@@ -215,7 +215,8 @@ class LmdbStore implements ChatStore {
   }
 
   async listMessageJson(threadId: string, query: MessageRangeQuery): Promise<MessageJson[]> {
-    return this.scanMessages(threadId, query, (seq, bytes) => decodeMessageJson(this.codec, threadId, seq, bytes))
+    const arena = new MessageJsonArena(query.limit)
+    return this.scanMessages(threadId, query, (seq, bytes) => decodeMessageJson(this.codec, threadId, seq, bytes, arena))
   }
 
   /**
