@@ -1,6 +1,7 @@
 import { AppError } from '../app-error.js'
 import type { ChatStore, Durability } from '../store/chat-store.js'
 import type { Clock } from './clock.js'
+import { jsonSizeBound } from './json-size-bound.js'
 
 export interface ChatLimits {
   /** The largest request body, and so the largest message a stream may grow to. */
@@ -42,6 +43,8 @@ export function assertMetadataSize(ctx: ChatContext, metadata: unknown): void {
  * the change log could carry).
  */
 export function assertGrownBodySize(ctx: ChatContext, body: unknown): void {
+  // Serialised only when a cheap bound cannot rule the limit out.
+  if (jsonSizeBound(body) <= ctx.limits.bodyMaxBytes) return
   const bytes = Buffer.byteLength(JSON.stringify(body) ?? '')
   if (bytes > ctx.limits.bodyMaxBytes)
     throw new AppError(

@@ -131,7 +131,7 @@ export async function updateMessage(
   messageId: string,
   input: UpdateMessageRequest,
   options: WriteOptions,
-): Promise<Message> {
+): Promise<Buffer> {
   if (input.body === undefined && input.metadata === undefined)
     throw new AppError('VALIDATION_FAILED', 'An edit needs body or metadata.', [
       { path: '/body', message: 'body or metadata is required' },
@@ -151,7 +151,7 @@ export async function updateMessage(
       )
     return nextVersion(current, message, input, 'message.updated', actor, now)
   }, options.durability)
-  return toWireMessage(record)
+  return toWireJson(record)
 }
 
 /**
@@ -186,7 +186,7 @@ export async function deleteMessage(
   threadId: string,
   messageId: string,
   options: WriteOptions & { hard: boolean },
-): Promise<Message | null> {
+): Promise<Buffer | null> {
   const now = ctx.clock.now()
   const record = await ctx.store.mutateThread(threadId, { messageIds: [messageId], liveTail: 2 }, (snap) => {
     const current = liveThread(snap.thread)
@@ -210,7 +210,7 @@ export async function deleteMessage(
     const deleted = { ...message, deleted: true, deleted_ts: now }
     return messageChangePlan(shrunk, deleted, drafts, actor.userId, now)
   }, options.durability)
-  return record && toWireMessage(record)
+  return record && toWireJson(record)
 }
 
 export async function restoreMessage(
@@ -219,7 +219,7 @@ export async function restoreMessage(
   threadId: string,
   messageId: string,
   options: WriteOptions,
-): Promise<Message> {
+): Promise<Buffer> {
   const now = ctx.clock.now()
   const record = await ctx.store.mutateThread(threadId, { messageIds: [messageId], liveTail: 1 }, (snap) => {
     const current = liveThread(snap.thread)
@@ -238,5 +238,5 @@ export async function restoreMessage(
     const drafts = [{ type: 'message.updated' as const, message_id: messageId, version: restored.version }]
     return messageChangePlan(grown, restored, drafts, actor.userId, now)
   }, options.durability)
-  return toWireMessage(record)
+  return toWireJson(record)
 }

@@ -1,4 +1,3 @@
-import type { Message } from '@progressdb/protocol'
 import { AppError } from '../app-error.js'
 import { assertCanRead, assertCanWrite, requireMessage } from './access.js'
 import type { Actor } from './actor.js'
@@ -6,7 +5,7 @@ import type { ChatContext, WriteOptions } from './chat-context.js'
 import { ownValue, withKey, withoutKey } from './own-keys.js'
 import { liveThread } from './threads.js'
 import { messageChangePlan } from './thread-change.js'
-import { toWireMessage } from './wire.js'
+import { toWireJson } from './wire.js'
 
 /**
  * Adds or removes the caller's reaction. Reactions are not edits (no new version); adding one
@@ -19,7 +18,7 @@ export async function setReaction(
   messageId: string,
   change: { emoji: string; present: boolean },
   options: WriteOptions,
-): Promise<Message> {
+): Promise<Buffer> {
   const now = ctx.clock.now()
   const record = await ctx.store.mutateThread(threadId, { messageIds: [messageId] }, (snap) => {
     const current = liveThread(snap.thread)
@@ -37,5 +36,5 @@ export async function setReaction(
     const drafts = [{ type, message_id: messageId, emoji: change.emoji, user: actor.userId }]
     return messageChangePlan(current, { ...message, reactions }, drafts, actor.userId, now)
   }, options.durability)
-  return toWireMessage(record)
+  return toWireJson(record)
 }

@@ -1,4 +1,4 @@
-import type { AppendRequest, FinalizeRequest, Message } from '@progressdb/protocol'
+import type { AppendRequest, FinalizeRequest } from '@progressdb/protocol'
 import { AppError } from '../app-error.js'
 import type { ThreadSnapshot } from '../store/chat-store.js'
 import { assertCanChangeMessage, assertCanRead, requireMessage } from './access.js'
@@ -8,7 +8,7 @@ import { withKey } from './own-keys.js'
 import { messageChangePlan } from './thread-change.js'
 import { deleteMessage, nextVersion } from './messages.js'
 import { liveThread } from './threads.js'
-import { toWireMessage } from './wire.js'
+import { toWireJson } from './wire.js'
 
 /** The actor recorded when the server itself aborts an idle stream. */
 export const SYSTEM_ACTOR: Actor = { userId: 'progressdb:system', trusted: true }
@@ -58,7 +58,7 @@ export async function appendToMessage(
   messageId: string,
   append: AppendRequest,
   options: WriteOptions,
-): Promise<Message> {
+): Promise<Buffer> {
   const given = [append.text, append.delta, append.body].filter((v) => v !== undefined).length
   if (given !== 1)
     throw new AppError('VALIDATION_FAILED', 'Send exactly one of text, delta and body.', [
@@ -72,7 +72,7 @@ export async function appendToMessage(
     const grown = { ...message, body, updated_ts: Math.max(now, message.updated_ts) }
     return messageChangePlan(current, grown, [{ type: 'message.appended', message_id: messageId, append }], actor.userId, now)
   }, options.durability)
-  return toWireMessage(record)
+  return toWireJson(record)
 }
 
 /**
@@ -86,14 +86,14 @@ export async function finalizeMessage(
   messageId: string,
   input: FinalizeRequest,
   options: WriteOptions,
-): Promise<Message> {
+): Promise<Buffer> {
   assertMetadataSize(ctx, input.metadata)
   const now = ctx.clock.now()
   const record = await ctx.store.mutateThread(threadId, { messageIds: [messageId] }, (snap) => {
     const { current, message } = streamToChange(snap, messageId, actor)
     return nextVersion(current, message, { body: input.body, metadata: input.metadata, status: input.status ?? 'final' }, 'message.finalized', actor, now)
   }, options.durability)
-  return toWireMessage(record)
+  return toWireJson(record)
 }
 
 /** Aborts every stream with no append for `idleMs`; returns how many it aborted. */

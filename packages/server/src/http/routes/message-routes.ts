@@ -9,7 +9,7 @@ import {
   VersionListResponse,
 } from '@progressdb/protocol'
 import { boolParam, intParam, stringParam } from '../query-params.js'
-import { JSON_CONTENT_TYPE, route, type Route } from '../route.js'
+import { JSON_CONTENT_TYPE, route, type Reply, type Route } from '../route.js'
 import { clientIdOf } from './idempotency.js'
 import type { RouteDeps } from './route-deps.js'
 
@@ -19,6 +19,14 @@ const MESSAGE_OPEN = Buffer.from('{"message":')
 const CLOSE = Buffer.from('}')
 const MESSAGE = `${MESSAGES}/:messageId`
 const COMMA = 0x2c
+
+/**
+ * `{"message": …}` from a message's wire JSON: after a write, the bytes the store was just given
+ * (toWireJson), so the reply does not serialise the message again.
+ */
+function messageReply(status: number, json: Buffer): Reply {
+  return { status, raw: { contentType: JSON_CONTENT_TYPE, text: Buffer.concat([MESSAGE_OPEN, json, CLOSE]) } }
+}
 
 /** `open`, the items' JSON separated by commas, then `close`: one buffer, each byte copied once. */
 function joinJson(open: Buffer, items: readonly { json: Buffer }[], close: Buffer): Buffer {
@@ -81,7 +89,7 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
         // a key survives scavenges on Node 20 (docs/performance.md, session 7).
         const { created, json } = await chat.createMessage(actor, params.threadId!, { id, ...body }, { durability })
         // { message } spliced around the message's wire JSON.
-        return { status: created ? 201 : 200, raw: { contentType: JSON_CONTENT_TYPE, text: Buffer.concat([MESSAGE_OPEN, json, CLOSE]) } }
+        return messageReply(created ? 201 : 200, json)
       },
     }),
     route({
@@ -108,12 +116,8 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
         summary: 'Edit body and/or metadata: a new version; `if_version` guards against lost updates (409).',
         body: UpdateMessageRequest,
         response: MessageResponse,
-        handle: async ({ actor, params, body, durability }) => ({
-          status: 200,
-          body: {
-            message: await chat.updateMessage(actor, params.threadId!, params.messageId!, body, { durability }),
-          },
-        }),
+        handle: async ({ actor, params, body, durability }) =>
+          messageReply(200, await chat.updateMessage(actor, params.threadId!, params.messageId!, body, { durability })),
       }),
     ),
     route({
@@ -126,8 +130,8 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
       query: { hard: 'true to remove the message for good' },
       handle: async ({ actor, params, query, durability }) => {
         const hard = boolParam(query, 'hard')
-        const message = await chat.deleteMessage(actor, params.threadId!, params.messageId!, { durability, hard })
-        return message ? { status: 200, body: { message } } : { status: 204 }
+        const json = await chat.deleteMessage(actor, params.threadId!, params.messageId!, { durability, hard })
+        return json ? messageReply(200, json) : { status: 204 }
       },
     }),
     route({
@@ -136,10 +140,8 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
       access: 'user',
       summary: 'Undo a soft delete.',
       response: MessageResponse,
-      handle: async ({ actor, params, durability }) => ({
-        status: 200,
-        body: { message: await chat.restoreMessage(actor, params.threadId!, params.messageId!, { durability }) },
-      }),
+      handle: async ({ actor, params, durability }) =>
+        messageReply(200, await chat.restoreMessage(actor, params.threadId!, params.messageId!, { durability })),
     }),
     route<AppendRequest>({
       method: 'POST',
@@ -149,10 +151,8 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
         'Grow a streaming message: exactly one of `{text}` (appended to the text), `{delta}` (merged; strings concatenate) or `{body}` (replaces). Not a version.',
       body: AppendRequest,
       response: MessageResponse,
-      handle: async ({ actor, params, body, durability }) => ({
-        status: 200,
-        body: { message: await chat.appendToMessage(actor, params.threadId!, params.messageId!, body, { durability }) },
-      }),
+      handle: async ({ actor, params, body, durability }) =>
+        messageReply(200, await chat.appendToMessage(actor, params.threadId!, params.messageId!, body, { durability })),
     }),
     route<FinalizeRequest>({
       method: 'POST',
@@ -161,10 +161,8 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
       summary: 'Close a streaming message as `final` (default) or `aborted`, optionally with a final body: one new version.',
       body: FinalizeRequest,
       response: MessageResponse,
-      handle: async ({ actor, params, body, durability }) => ({
-        status: 200,
-        body: { message: await chat.finalizeMessage(actor, params.threadId!, params.messageId!, body, { durability }) },
-      }),
+      handle: async ({ actor, params, body, durability }) =>
+        messageReply(200, await chat.finalizeMessage(actor, params.threadId!, params.messageId!, body, { durability })),
     }),
     route({
       method: 'GET',
@@ -193,18 +191,11 @@ export function messageRoutes({ chat }: RouteDeps): Route[] {
         summary: present ? "Add the caller's reaction `{emoji}`." : "Remove the caller's reaction `{emoji}`.",
         body: ReactionRequest,
         response: MessageResponse,
-        handle: async ({ actor, params, body, durability }) => ({
-          status: 200,
-          body: {
-            message: await chat.setReaction(
-              actor,
-              params.threadId!,
-              params.messageId!,
-              { emoji: body.emoji, present },
-              { durability },
-            ),
-          },
-        }),
+        handle: async ({ actor, params, body, durability }) =>
+          messageReply(
+            200,
+            await chat.setReaction(actor, params.threadId!, params.messageId!, { emoji: body.emoji, present }, { durability }),
+          ),
       }),
     ),
   ]
