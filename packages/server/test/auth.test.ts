@@ -67,6 +67,8 @@ describe('auth over HTTP', () => {
     const generated = await t.raw({ 'x-request-id': 'bad id with spaces' }).get(T)
     expect(generated.body.request_id).not.toBe('bad id with spaces')
     expect(generated.headers.get('x-request-id')).toBe(generated.body.request_id)
+    const ok = await t.raw({ ...frontend('alice', signUser(KEYS.signing, 'alice')), 'x-request-id': 'client-req-43' }).get(T)
+    expect([ok.status, ok.headers.get('x-request-id')]).toEqual([200, 'client-req-43'])
   })
 
   it('accepts the key as X-API-Key and as Authorization: Bearer', async () => {
@@ -292,6 +294,7 @@ describe('CORS', () => {
   it('answers a preflight from an allowed origin with 204 and the allow headers', async () => {
     const res = await preflight('https://app.example')
     expect(res.status).toBe(204)
+    expect(res.headers.get('x-request-id')).toMatch(/\S/)
     expect(res.headers.get('access-control-allow-origin')).toBe('https://app.example')
     expect(res.headers.get('access-control-allow-methods')).toContain('POST')
     expect(res.headers.get('access-control-allow-headers')).toContain('x-user-id')

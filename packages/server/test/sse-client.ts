@@ -7,6 +7,7 @@ export interface SseFrame {
 
 export interface EventStream {
   status: number
+  headers: Headers
   frames: SseFrame[]
   /** Resolves once `count` data frames (events) arrived, or rejects after `timeoutMs`. */
   waitFor(count: number, timeoutMs?: number): Promise<SseFrame[]>
@@ -52,6 +53,7 @@ export async function openEventStream(url: string, headers: Record<string, strin
   void ended.then(() => (done = true))
   return {
     status: res.status,
+    headers: res.headers,
     frames,
     ended,
     abort: () => controller.abort(),

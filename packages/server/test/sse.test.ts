@@ -22,6 +22,7 @@ describe('SSE change streams', () => {
     const alice = t.user('alice')
     await alice.post('/frontend/v1/threads/live-1/messages', { id: 'm1', body: 'hello' })
     const stream = await openEventStream(events(t, 'live-1'), userHeaders('alice'))
+    expect(stream.headers.get('x-request-id')).toMatch(/\S/)
     expect(stream.status).toBe(200)
     await alice.post('/frontend/v1/threads/live-1/messages', { id: 'm2', body: 'two' })
     await alice.put('/frontend/v1/threads/live-1/messages/m2', { body: 'two!' })

@@ -32,6 +32,8 @@ export interface HttpAppDeps {
   nextRequestId: () => string
 }
 
+const REQUEST_ID_HEADER = 'x-request-id'
+
 /** What the pipeline knows of a request while answering it: for its reply's timing and metrics. */
 interface Exchange {
   method: string
@@ -47,12 +49,15 @@ export function createRequestListener(deps: HttpAppDeps) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const requestId = requestIdOf(req.headers, deps.nextRequestId)
     const exchange: Exchange = { method: req.method ?? 'GET', started: performance.now(), route: 'unmatched', requestId }
-    res.setHeader('x-request-id', requestId)
     serve(deps, req, res, requestId, exchange).catch((error: unknown) => sendError(deps, req, res, error, requestId, exchange))
   }
 }
 
 async function serve(deps: HttpAppDeps, req: IncomingMessage, res: ServerResponse, requestId: string, exchange: Exchange) {
+  // Replies other than `send`'s (a preflight's, a stream's) take the request id from here; `send`
+  // puts it among the headers it passes to writeHead, which keeps node:http on its fast path
+  // (a header set beforehand makes it set each of the reply's headers again, one by one).
+  if (req.method === 'OPTIONS') res.setHeader(REQUEST_ID_HEADER, requestId)
   if (applyCors(deps.corsOrigins, req, res)) {
     // A preflight, answered there.
     deps.metrics?.replied(exchange.method, 'preflight', res.statusCode, (performance.now() - exchange.started) / 1000)
@@ -80,6 +85,7 @@ async function serve(deps: HttpAppDeps, req: IncomingMessage, res: ServerRespons
   }
   const reply = await route.handle(ctx)
   if (reply.stream) {
+    res.setHeader(REQUEST_ID_HEADER, requestId)
     reply.stream(req, res)
     deps.metrics?.replied(exchange.method, exchange.route, reply.status, undefined)
   } else send(deps, res, reply, exchange)
@@ -108,6 +114,7 @@ function send(deps: HttpAppDeps, res: ServerResponse, reply: Reply, exchange: Ex
   // Not `{ ...reply.headers }`: a spread copy that then gains a key survives scavenges on
   // Node 20 (docs/performance.md, session 7).
   const headers: Record<string, string | number> = Object.assign({}, reply.headers)
+  headers[REQUEST_ID_HEADER] = exchange.requestId
   let body: string | Buffer | undefined
   if (reply.raw) {
     body = reply.raw.text
