@@ -139,50 +139,69 @@ class ClientCore:
             return retry_after if retry_after <= MAX_RETRY_AFTER_S else None
         return None
 
-    def unknown_outcome(
-        self, call: Call[Any], outcome: Union[httpx.Response, httpx.TransportError]
-    ) -> Optional[ProgressDBError]:
-        """The error to report for this attempt of a write if a later attempt is refused.
+    def next_attempt(
+        self,
+        call: Call[Any],
+        attempt: int,
+        outcome: Union[httpx.Response, httpx.TransportError],
+        uncertain: Optional[ProgressDBError],
+    ) -> tuple[Optional[float], Optional[ProgressDBError]]:
+        """The wait before another attempt (None: this outcome is final, see `conclude`), and
+        the error of the first attempt whose outcome is unknown, carried to the end.
 
         No response, or a 502/503/504, leaves a write's outcome unknown: it may have been
         applied. A later refusal (a 429, a 409) must not hide that, or a caller told "refused"
         would send it again. Reads have no outcome to hide. Call before closing the response.
         """
-        if call.method == "GET":
-            return None
-        if isinstance(outcome, httpx.TransportError):
-            return connection_error(outcome, self.secrets())
-        if outcome.status_code in _RETRY_STATUSES:
-            try:
-                self.result(call, outcome)
-            except ProgressDBError as error:
-                return error
-        return None
+        if isinstance(outcome, httpx.Response):
+            delay = self.retry_delay(call, attempt, response=outcome)
+        else:
+            delay = self.retry_delay(call, attempt, error=outcome)
+        if delay is not None and uncertain is None and call.method != "GET":
+            if isinstance(outcome, httpx.TransportError):
+                uncertain = connection_error(outcome, self.secrets())
+            elif outcome.status_code in _RETRY_STATUSES:
+                uncertain = self._error_for(outcome)
+        return delay, uncertain
 
-    def final(
-        self, call: Call[T], response: httpx.Response, uncertain: Optional[ProgressDBError]
+    def conclude(
+        self,
+        call: Call[T],
+        outcome: Union[httpx.Response, httpx.TransportError],
+        uncertain: Optional[ProgressDBError],
     ) -> T:
-        """`result`, except that a refusal after an attempt of unknown outcome reports that."""
-        if uncertain is not None and 400 <= response.status_code < 500:
+        """The result of the last attempt, or the error to raise: a refusal after an attempt of
+        unknown outcome reports that attempt's error. Raise it outside any `except` block: a
+        transport error's text may quote a key, and must become neither __cause__ nor
+        __context__."""
+        if isinstance(outcome, httpx.TransportError):
+            raise connection_error(outcome, self.secrets())
+        if uncertain is not None and 400 <= outcome.status_code < 500:
             raise uncertain
-        return self.result(call, response)
+        return self.result(call, outcome)
 
     def result(self, call: Call[T], response: httpx.Response) -> T:
         """The parsed result of a final response, or the matching APIStatusError; a success
         that is not the API's JSON is a ProgressDBError with code `BAD_RESPONSE`."""
+        if response.status_code >= 400:
+            raise self._error_for(response)
         try:
             body = _decode(response)
         except ValueError:
-            if response.status_code >= 400:
-                body = None
-            else:
-                raise self._bad_response(response, "The response is not JSON.") from None
-        if response.status_code >= 400:
-            raise error_from_response(response.status_code, body, response.headers)
+            raise self._bad_response(response, "The response is not JSON.") from None
         try:
             return call.parse(body)
         except BadBodyError as bad:
             raise self._bad_response(response, str(bad)) from None
+
+    @staticmethod
+    def _error_for(response: httpx.Response) -> ProgressDBError:
+        """The APIStatusError of a refusal (its JSON error body, when it has one)."""
+        try:
+            body = _decode(response)
+        except ValueError:
+            body = None
+        return error_from_response(response.status_code, body, response.headers)
 
     @staticmethod
     def _bad_response(response: httpx.Response, message: str) -> ProgressDBError:

@@ -10,7 +10,7 @@ import httpx
 
 from . import _calls
 from ._calls import NOT_GIVEN, Actor, Call, FinalStatus, NotGiven
-from ._core import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_S, ClientCore, Durability, connection_error
+from ._core import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_S, ClientCore, Durability
 from ._pagination import Direction, EventWalk, MessageWalk, ThreadWalk, Walk
 from ._streaming import MessageStream, StreamCore
 from .errors import ProgressDBError
@@ -116,19 +116,11 @@ class ProgressDB:
         uncertain: Optional[ProgressDBError] = None
         while True:
             outcome = self._attempt(request)
+            delay, uncertain = self._core.next_attempt(call, attempt, outcome, uncertain)
+            if delay is None:
+                return self._core.conclude(call, outcome, uncertain)
             if isinstance(outcome, httpx.Response):
-                delay = self._core.retry_delay(call, attempt, response=outcome)
-                if delay is None:
-                    return self._core.final(call, outcome, uncertain)
-                uncertain = uncertain or self._core.unknown_outcome(call, outcome)
                 outcome.close()
-            else:
-                delay = self._core.retry_delay(call, attempt, error=outcome)
-                uncertain = uncertain or self._core.unknown_outcome(call, outcome)
-                if delay is None:
-                    # Raised outside the `except` block, so the original exception (whose text
-                    # may quote a key) is kept neither as __cause__ nor as __context__.
-                    raise connection_error(outcome, self._core.secrets())
             attempt += 1
             time.sleep(delay)
 
