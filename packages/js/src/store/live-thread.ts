@@ -13,11 +13,6 @@ import type {
 export interface LiveSubscription<S> {
   /** Opens the subscription (resuming where a previous one stopped); returns how to close it. */
   activate: () => () => void
-  /**
-   * Opens it again from the start if the server ended it (e.g. the thread did not exist yet),
-   * or once it ends, if it is still waiting for the server's answer.
-   */
-  reopen: () => void
   readonly subscription: S | undefined
 }
 
@@ -56,6 +51,10 @@ function createLiveSubscription<S extends Resumable>(
     })
     subscription = mine
   }
+  /**
+   * Opens it again from the start if the server ended it (e.g. the thread did not exist yet),
+   * or once it ends, if it is still waiting for the server's answer.
+   */
   const reopen = () => {
     const status = subscription?.status
     if (status === 'closed') start(resumeAfter ?? 0)
@@ -73,7 +72,6 @@ function createLiveSubscription<S extends Resumable>(
         closing?.close()
       }
     },
-    reopen,
     get subscription() {
       return subscription
     },

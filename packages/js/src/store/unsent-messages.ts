@@ -60,6 +60,13 @@ export function createUnsentMessages<TBody>(
       throw fail(ctx, error)
     }
   }
+  /** Forgets the requests of failed creates whose stored message has shown up since (live). */
+  const forgetConfirmed = () => {
+    for (const id of requests.keys()) {
+      const message = inFlight.has(id) ? undefined : shown(id)
+      if (message && !message.pending) requests.delete(id)
+    }
+  }
   const send = (request: Request<TBody>) => {
     const sending = settle(request).finally(() => inFlight.delete(request.id))
     inFlight.set(request.id, sending)
@@ -68,6 +75,7 @@ export function createUnsentMessages<TBody>(
 
   return {
     create(message) {
+      forgetConfirmed()
       const request = { ...message, id: message.id ?? newClientId('m') }
       const flying = inFlight.get(request.id)
       if (flying) return flying
@@ -79,6 +87,7 @@ export function createUnsentMessages<TBody>(
     retry(clientId) {
       const flying = inFlight.get(clientId)
       if (flying) return flying
+      forgetConfirmed()
       const message = shown(clientId)
       if (message && !message.pending) return Promise.resolve(message)
       const request = requests.get(clientId)
@@ -88,6 +97,7 @@ export function createUnsentMessages<TBody>(
       return send(request)
     },
     discard(clientId) {
+      forgetConfirmed()
       if (shown(clientId)?.sendState !== 'failed') return
       requests.delete(clientId)
       replace(clientId, () => undefined)
