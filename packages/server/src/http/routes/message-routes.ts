@@ -25,7 +25,7 @@ const COMMA = 0x2c
  * (toWireJson), so the reply does not serialise the message again.
  */
 function messageReply(status: number, json: Buffer): Reply {
-  return { status, raw: { contentType: JSON_CONTENT_TYPE, text: Buffer.concat([MESSAGE_OPEN, json, CLOSE]) } }
+  return { status, raw: { contentType: JSON_CONTENT_TYPE, text: joinJson(MESSAGE_OPEN, [{ json }], CLOSE) } }
 }
 
 /** `open`, the items' JSON separated by commas, then `close`: one buffer, each byte copied once. */
